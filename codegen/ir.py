@@ -1,0 +1,102 @@
+"""The small type model the generator lowers OpenAPI schemas into, before rendering Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "AliasDef",
+    "Def",
+    "Field",
+    "StructDef",
+    "T",
+    "TDict",
+    "TList",
+    "TLit",
+    "TPrim",
+    "TRef",
+    "TUnion",
+]
+
+
+@dataclass(frozen=True)
+class TRef:
+    """A generated type (Struct or alias), by its Python name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class TPrim:
+    """``str``, ``int``, ``float``, ``bool``, ``none``, ``any`` or ``file`` (binary upload)."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class TLit:
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class TList:
+    item: T
+
+
+@dataclass(frozen=True)
+class TDict:
+    value: T
+
+
+@dataclass(frozen=True)
+class TUnion:
+    members: tuple[T, ...]
+    discriminator: str | None = None
+    note: str = ""
+    """Why this union was widened, when it was (rendered as a comment)."""
+
+
+T = TRef | TPrim | TLit | TList | TDict | TUnion
+
+ANY = TPrim("any")
+NONE = TPrim("none")
+
+
+@dataclass
+class Field:
+    api_name: str
+    py_name: str
+    type: T
+    required: bool
+    description: str = ""
+    const: Any = None
+    """The single value of a one-value enum/const property (a candidate union tag)."""
+    deprecated: bool = False
+
+
+@dataclass
+class StructDef:
+    name: str
+    source: str
+    description: str = ""
+    fields: list[Field] = field(default_factory=lambda: [])
+    tag_field: str | None = None
+    tag: str | None = None
+    module: str = ""
+    response: bool = False
+    request: bool = False
+
+
+@dataclass
+class AliasDef:
+    name: str
+    source: str
+    type: T
+    description: str = ""
+    module: str = ""
+    response: bool = False
+    request: bool = False
+
+
+Def = StructDef | AliasDef

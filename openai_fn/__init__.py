@@ -1,0 +1,108 @@
+"""openai_fn: the whole OpenAI API as pure request builders, run by sync or async executors.
+
+Everything here loads on first use (PEP 562), so ``import openai_fn`` and building
+requests never import httpx; only creating an executor does.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover - what the lazy table below provides, for type checkers and editors
+    from .core.binary import BinaryContent as BinaryContent
+    from .core.config import ClientConfig as ClientConfig
+    from .core.decoders import BinaryDecoder as BinaryDecoder
+    from .core.decoders import JsonDecoder as JsonDecoder
+    from .core.decoders import PageDecoder as PageDecoder
+    from .core.decoders import RawDecoder as RawDecoder
+    from .core.decoders import StreamDecoder as StreamDecoder
+    from .core.errors import APIConnectionError as APIConnectionError
+    from .core.errors import APIError as APIError
+    from .core.errors import APIResponseValidationError as APIResponseValidationError
+    from .core.errors import APIStatusError as APIStatusError
+    from .core.errors import APITimeoutError as APITimeoutError
+    from .core.errors import AuthenticationError as AuthenticationError
+    from .core.errors import BadRequestError as BadRequestError
+    from .core.errors import ConflictError as ConflictError
+    from .core.errors import ContentFilterFinishReasonError as ContentFilterFinishReasonError
+    from .core.errors import InternalServerError as InternalServerError
+    from .core.errors import InvalidWebhookSignatureError as InvalidWebhookSignatureError
+    from .core.errors import LengthFinishReasonError as LengthFinishReasonError
+    from .core.errors import MissingCredentialsError as MissingCredentialsError
+    from .core.errors import NotFoundError as NotFoundError
+    from .core.errors import OpenAIError as OpenAIError
+    from .core.errors import PermissionDeniedError as PermissionDeniedError
+    from .core.errors import RateLimitError as RateLimitError
+    from .core.errors import UnprocessableEntityError as UnprocessableEntityError
+    from .core.policies import DEFAULT_RETRY_POLICY as DEFAULT_RETRY_POLICY
+    from .core.policies import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+    from .core.policies import RetryPolicy as RetryPolicy
+    from .core.policies import Timeout as Timeout
+    from .core.request import UNSET as UNSET
+    from .core.request import RawResponseMarker as RawResponseMarker
+    from .core.request import Request as Request
+    from .core.request import make_request as make_request
+    from .executors.async_ import AsyncOpenAI as AsyncOpenAI
+    from .executors.response import APIResponse as APIResponse
+    from .executors.response import AsyncStreamedResponse as AsyncStreamedResponse
+    from .executors.response import StreamedResponse as StreamedResponse
+    from .executors.sync import OpenAI as OpenAI
+
+_LAZY: dict[str, str] = {
+    "BinaryContent": "core.binary",
+    "ClientConfig": "core.config",
+    "BinaryDecoder": "core.decoders",
+    "JsonDecoder": "core.decoders",
+    "PageDecoder": "core.decoders",
+    "RawDecoder": "core.decoders",
+    "StreamDecoder": "core.decoders",
+    "APIConnectionError": "core.errors",
+    "APIError": "core.errors",
+    "APIResponseValidationError": "core.errors",
+    "APIStatusError": "core.errors",
+    "APITimeoutError": "core.errors",
+    "AuthenticationError": "core.errors",
+    "BadRequestError": "core.errors",
+    "ConflictError": "core.errors",
+    "ContentFilterFinishReasonError": "core.errors",
+    "InternalServerError": "core.errors",
+    "InvalidWebhookSignatureError": "core.errors",
+    "LengthFinishReasonError": "core.errors",
+    "MissingCredentialsError": "core.errors",
+    "NotFoundError": "core.errors",
+    "OpenAIError": "core.errors",
+    "PermissionDeniedError": "core.errors",
+    "RateLimitError": "core.errors",
+    "UnprocessableEntityError": "core.errors",
+    "DEFAULT_RETRY_POLICY": "core.policies",
+    "DEFAULT_TIMEOUT": "core.policies",
+    "RetryPolicy": "core.policies",
+    "Timeout": "core.policies",
+    "UNSET": "core.request",
+    "RawResponseMarker": "core.request",
+    "Request": "core.request",
+    "make_request": "core.request",
+    "AsyncOpenAI": "executors.async_",
+    "APIResponse": "executors.response",
+    "AsyncStreamedResponse": "executors.response",
+    "StreamedResponse": "executors.response",
+    "OpenAI": "executors.sync",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'openai_fn' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

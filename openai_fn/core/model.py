@@ -1,0 +1,41 @@
+"""The base of every generated response type: a frozen msgspec Struct with the SDK's conveniences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+__all__ = ["BaseModel", "UnknownVariant"]
+
+
+class BaseModel(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, dict=True):
+    """Immutable, typed, fast to decode; unknown fields in an answer are ignored, never fatal.
+
+    ``dict=True`` gives each value a ``__dict__`` that is not part of its fields, which is
+    where an executor puts ``_request_id`` (read it as ``value._request_id``).
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python data; fields that were absent in the answer are left out (null stays ``None``)."""
+        return msgspec.to_builtins(self)
+
+    def to_json(self, *, indent: int = 2) -> str:
+        data = msgspec.json.encode(self)
+        return (msgspec.json.format(data, indent=indent) if indent else data).decode()
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_request_id":
+            return None
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+class UnknownVariant(BaseModel, frozen=True, tag="__unknown__", tag_field="type"):
+    """A member of a tagged union this version of the package does not know yet.
+
+    Decoding never fails on one: the original tag is in ``original_type`` and the whole
+    object, as sent, in ``data``.
+    """
+
+    original_type: str
+    data: dict[str, Any]

@@ -1,0 +1,129 @@
+"""What the sync and async executors share: configuration, overrides, and the httpx seams."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import msgspec
+
+from ..core.config import ClientConfig, Credential, config_from_env
+from ..core.errors import APIConnectionError, APITimeoutError
+from ..core.logs import setup_logging
+from ..core.policies import RetryPolicy, Timeout, TimeoutLike, to_timeout
+from ..core.query import encode_query
+from ..core.request import UNSET, UnsetType
+from ..core.wire import WireRequest
+
+__all__ = ["DEFAULT_LIMITS", "build_config", "httpx_request", "map_exception", "override_config"]
+
+DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+"""The official SDK's pool: 1000 connections, 100 kept alive."""
+
+
+def build_config(
+    *,
+    api_key: Credential,
+    organization: str | None,
+    project: str | None,
+    base_url: str | None,
+    timeout: TimeoutLike | UnsetType,
+    max_retries: int | UnsetType,
+    retry: RetryPolicy | None,
+    default_headers: Mapping[str, str | None] | None,
+    default_query: Mapping[str, object] | None,
+    webhook_secret: str | None,
+) -> ClientConfig:
+    """The constructor's arguments over the environment over the SDK's defaults."""
+    setup_logging()
+    config = config_from_env(
+        api_key=api_key,
+        organization=organization,
+        project=project,
+        base_url=base_url,
+        webhook_secret=webhook_secret,
+    )
+    return override_config(
+        config,
+        timeout=timeout,
+        max_retries=max_retries,
+        retry=retry,
+        default_headers=default_headers,
+        default_query=default_query,
+    )
+
+
+def override_config(
+    config: ClientConfig,
+    *,
+    api_key: Credential | UnsetType = UNSET,
+    organization: str | UnsetType | None = UNSET,
+    project: str | UnsetType | None = UNSET,
+    base_url: str | UnsetType = UNSET,
+    timeout: TimeoutLike | UnsetType = UNSET,
+    max_retries: int | UnsetType = UNSET,
+    retry: RetryPolicy | None = None,
+    default_headers: Mapping[str, str | None] | None = None,
+    default_query: Mapping[str, object] | None = None,
+    webhook_secret: str | UnsetType | None = UNSET,
+) -> ClientConfig:
+    """A new config; UNSET keeps a setting, ``None`` clears organization/project. Headers and query merge."""
+    changes: dict[str, Any] = {}
+    if api_key is not UNSET:
+        changes["credential"] = api_key
+    if organization is not UNSET:
+        changes["organization"] = organization
+    if project is not UNSET:
+        changes["project"] = project
+    if base_url is not UNSET:
+        if not isinstance(base_url, str) or not base_url:
+            raise ValueError(f"base_url: expected a URL such as 'https://api.openai.com/v1', got {base_url!r}")
+        changes["base_url"] = base_url.rstrip("/")
+    if webhook_secret is not UNSET:
+        changes["webhook_secret"] = webhook_secret
+    if timeout is not UNSET:
+        changes["timeout"] = to_timeout(timeout)
+    policy = retry if retry is not None else config.retry
+    if max_retries is not UNSET:
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool):
+            raise TypeError(f"max_retries: expected an integer, got {type(max_retries).__name__}")
+        policy = msgspec.structs.replace(policy, max_retries=max_retries)
+    if policy is not config.retry:
+        changes["retry"] = policy
+    if default_headers:
+        merged = dict(config.default_headers)
+        merged.update({name.lower(): value for name, value in default_headers.items()})
+        changes["default_headers"] = tuple(merged.items())
+    if default_query:
+        changes["default_query"] = config.default_query + encode_query(default_query)
+    return msgspec.structs.replace(config, **changes) if changes else config
+
+
+def httpx_timeout(timeout: Timeout) -> dict[str, float | None]:
+    return {"connect": timeout.connect, "read": timeout.read, "write": timeout.write, "pool": timeout.pool}
+
+
+def httpx_request(wire: WireRequest, content: Any, content_type: str | None = None) -> httpx.Request:
+    """The wire request as an ``httpx.Request``, built directly (no client-side merging: it is all resolved)."""
+    headers = wire.headers
+    if content_type is not None:
+        headers = [*headers, ("content-type", content_type)]
+    return httpx.Request(
+        wire.method,
+        wire.url,
+        headers=headers,
+        content=content,
+        extensions={"timeout": httpx_timeout(wire.timeout)},
+    )
+
+
+def map_exception(exc: Exception, request: httpx.Request | None) -> APIConnectionError:
+    """httpx's transport failures as the SDK's two connection errors."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request=request)
+    return APIConnectionError(f"Connection error: {type(exc).__name__}: {exc}".rstrip(": "), request=request)
+
+
+NETWORK_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, OSError)
+"""What ``send``/``read`` may raise for network reasons; anything else is a bug and propagates."""

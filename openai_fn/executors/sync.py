@@ -1,0 +1,242 @@
+"""The synchronous executor: runs Request values over an ``httpx.Client``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+import httpx
+from returns.result import Result, Success
+
+from ..core.config import ClientConfig, Credential
+from ..core.decoding import decode_success
+from ..core.engine import Finished, NeedCredential, Raised, Received, Send, attempts
+from ..core.errors import OpenAIError
+from ..core.policies import RetryPolicy, TimeoutLike
+from ..core.request import UNSET, MultipartBody, Request, UnsetType
+from ..core.stream_types import Stream
+from .base import DEFAULT_LIMITS, NETWORK_ERRORS, build_config, httpx_request, map_exception, override_config
+from .response import APIResponse, StreamedResponse
+
+if TYPE_CHECKING:
+    from ..core.pages import Page
+    from .pagination import SyncPager
+
+__all__ = ["OpenAI"]
+
+T = TypeVar("T")
+E = TypeVar("E")
+
+
+class OpenAI:
+    """Runs requests synchronously; every network or server outcome comes back as a ``Result``.
+
+    Configuration comes from the arguments, then the environment (``OPENAI_API_KEY``,
+    ``OPENAI_ORG_ID``, ``OPENAI_PROJECT_ID``, ``OPENAI_BASE_URL``), then the official SDK's
+    defaults. ``with_options`` makes a new executor on the same connection pool.
+    """
+
+    config: ClientConfig
+
+    def __init__(
+        self,
+        *,
+        api_key: Credential = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutLike | UnsetType = UNSET,
+        max_retries: int | UnsetType = UNSET,
+        retry: RetryPolicy | None = None,
+        default_headers: Mapping[str, str | None] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        webhook_secret: str | None = None,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        config: ClientConfig | None = None,
+    ) -> None:
+        self.config = config or build_config(
+            api_key=api_key,
+            organization=organization,
+            project=project,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            default_headers=default_headers,
+            default_query=default_query,
+            webhook_secret=webhook_secret,
+        )
+        if http_client is not None and transport is not None:
+            raise ValueError("http_client and transport: pass one or the other, not both")
+        self._owns_client = http_client is None
+        self._http = http_client or httpx.Client(
+            transport=transport, limits=DEFAULT_LIMITS, follow_redirects=True, timeout=None
+        )
+
+    # -- configuration --------------------------------------------------------------------------
+
+    @property
+    def http_client(self) -> httpx.Client:
+        return self._http
+
+    def with_options(
+        self,
+        *,
+        api_key: Credential | UnsetType = UNSET,
+        organization: str | UnsetType | None = UNSET,
+        project: str | UnsetType | None = UNSET,
+        base_url: str | UnsetType = UNSET,
+        timeout: TimeoutLike | UnsetType = UNSET,
+        max_retries: int | UnsetType = UNSET,
+        retry: RetryPolicy | None = None,
+        default_headers: Mapping[str, str | None] | None = None,
+        default_query: Mapping[str, object] | None = None,
+    ) -> OpenAI:
+        """A new executor with these settings, sharing this one's connection pool; this one is unchanged.
+
+        ``organization=None`` / ``project=None`` clear those headers.
+        """
+        config = override_config(
+            self.config,
+            api_key=api_key,
+            organization=organization,
+            project=project,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            default_headers=default_headers,
+            default_query=default_query,
+        )
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.config = config
+        clone._owns_client = False
+        return clone
+
+    copy = with_options
+
+    # -- running --------------------------------------------------------------------------------
+
+    @overload
+    def run(self, request: Request[Stream[E]]) -> Result[Stream[E], OpenAIError]: ...
+    @overload
+    def run(self, request: Request[T]) -> Result[T, OpenAIError]: ...
+    def run(self, request: Request[Any]) -> Result[Any, OpenAIError]:
+        """Send ``request`` (retrying as the policy says) and decode the answer into its declared type."""
+        finished = self._drive(request, stream=None)
+        if not isinstance(finished.result, Success):
+            return finished.result
+        response: httpx.Response = finished.result.unwrap()
+        if request.streams:
+            return Success(self._stream(response, request))
+        return decode_success(request, response)
+
+    def run_raw(self, request: Request[T]) -> Result[APIResponse[T], OpenAIError]:
+        """Like ``run``, with the HTTP metadata: headers, status, request id, retries taken; ``.parse()`` decodes."""
+        finished = self._drive(request, stream=None)
+        if not isinstance(finished.result, Success):
+            return finished.result
+        response: httpx.Response = finished.result.unwrap()
+        parse_stream = (lambda: self._stream(response, request)) if request.streams else None
+        return Success(APIResponse(response, request, finished.retries_taken, parse_stream))
+
+    @contextmanager
+    def open(self, request: Request[T]) -> Iterator[Result[StreamedResponse[T], OpenAIError]]:
+        """Send ``request`` and yield the answer with its body unread; the connection is released on exit."""
+        finished = self._drive(request, stream=True)
+        if not isinstance(finished.result, Success):
+            yield finished.result
+            return
+        response: httpx.Response = finished.result.unwrap()
+        try:
+            yield Success(StreamedResponse(response, request, finished.retries_taken))
+        finally:
+            response.close()
+
+    def paginate(self, request: Request[Page[T]], *, pages: bool = False) -> SyncPager[T]:
+        """Iterate over every item (or page, with ``pages=True``) lazily, fetching pages on demand."""
+        from .pagination import SyncPager
+
+        return SyncPager(self.run, request, pages=pages)
+
+    def close(self) -> None:
+        """Close the connection pool (if this executor made it; executors from ``with_options`` share it)."""
+        if self._owns_client:
+            self._http.close()
+
+    def __enter__(self) -> OpenAI:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={self.config.base_url!r}>"
+
+    # -- the I/O edge -----------------------------------------------------------------------------
+
+    def _stream(self, response: httpx.Response, request: Request[Any]) -> Any:
+        from .streams import Stream as StreamIterator
+
+        return StreamIterator(response=response, decoder=request.decoder)
+
+    def _drive(self, request: Request[Any], *, stream: bool | None) -> Finished:
+        plan = attempts(request, self.config, is_async=False, stream=stream)
+        step = next(plan)
+        try:
+            while True:
+                if isinstance(step, NeedCredential):
+                    step = plan.send(_credential(self.config.credential))
+                elif isinstance(step, Send):
+                    step = plan.send(self._send(step))
+                else:
+                    time.sleep(step.seconds)
+                    step = next(plan)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+
+    def _send(self, step: Send) -> Received | Raised:
+        wire = step.wire
+        body = wire.body
+        content: Any = wire.content
+        content_type: str | None = None
+        if isinstance(body, MultipartBody):
+            from .bodies import sync_multipart
+
+            content, content_type = sync_multipart(body)
+        elif content is None and body is not None:
+            content = getattr(body, "content", None)
+        http_request = httpx_request(wire, content, content_type)
+        try:
+            response = self._http.send(http_request, stream=True)
+        except NETWORK_ERRORS as exc:
+            return Raised(map_exception(exc, http_request))
+        if not (step.stream and response.is_success):
+            try:
+                response.read()
+            except NETWORK_ERRORS as exc:
+                response.close()
+                return Raised(map_exception(exc, http_request))
+        return Received(response)
+
+
+def _credential(credential: Credential) -> str | BaseException | None:
+    """The credential for this attempt: called again each time when it is a function."""
+    if credential is None or isinstance(credential, str):
+        return credential
+    try:
+        value: object = credential()
+    except Exception as exc:
+        return exc
+    if not isinstance(value, str):
+        close = getattr(value, "close", None)
+        if callable(close):
+            close()  # an un-awaited coroutine: an async provider given to the sync executor
+        return TypeError(f"api_key: the provider returned {type(value).__name__}, expected str")
+    return value
+
+
