@@ -86,6 +86,12 @@ class StructDef:
     module: str = ""
     response: bool = False
     request: bool = False
+    tags: tuple[str, ...] = ()
+    """All tag values; the first is this class's, each other one gets a subclass."""
+    base: str | None = None
+    """For a subclass that only carries another tag value: the Struct it extends."""
+    subclasses: list[str] = field(default_factory=lambda: [])
+    note: str = ""
 
 
 @dataclass

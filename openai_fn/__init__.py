@@ -92,7 +92,7 @@ _LAZY: dict[str, str] = {
     "OpenAI": "executors.sync",
 }
 
-__all__ = ["__version__", *sorted(_LAZY)]
+__all__ = ["__version__", *sorted(_LAZY)]  # pyright: ignore[reportUnsupportedDunderAll]
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["LoopbackServer", "Received", "Reply", "json_reply", "sse_reply"]
@@ -210,7 +210,7 @@ def _write_reply(conn: socket.socket, wfile: Any, reply: Reply) -> bool:
     if chunked:
         head.append("transfer-encoding: chunked")
     else:
-        head.append(f"content-length: {len(reply.body)}")  # type: ignore[arg-type]
+        head.append(f"content-length: {len(cast(bytes, reply.body))}")
     if "content-type" not in names:
         head.append("content-type: application/json")
     try:
@@ -220,7 +220,8 @@ def _write_reply(conn: socket.socket, wfile: Any, reply: Reply) -> bool:
             wfile.flush()
             return True
         wfile.flush()
-        for index, chunk in enumerate(reply.body):
+        chunks = cast("Sequence[bytes]", reply.body)
+        for index, chunk in enumerate(chunks):
             if reply.drop_after_chunks is not None and index >= reply.drop_after_chunks:
                 _abort(conn)
                 return False

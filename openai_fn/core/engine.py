@@ -12,7 +12,7 @@ import logging
 import random
 import uuid
 from collections.abc import Callable, Generator, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import msgspec
 from returns.result import Failure, Result, Success
@@ -98,12 +98,13 @@ def attempts(
     *,
     is_async: bool = False,
     stream: bool | None = None,
-    rand: Callable[[], float] = random.random,
+    rand: Callable[[], float] | None = None,
 ) -> Attempts:
     """The retry loop of DESIGN.md §3, as a generator of steps for an executor to carry out.
 
     ``stream`` (default: whether the request decodes a stream) leaves a 2xx body unread.
     """
+    rand = rand or random.random
     request = config.prepared(request)
     policy = config.retry
     max_retries = request.options.max_retries if request.options.max_retries is not None else policy.max_retries
@@ -177,13 +178,13 @@ def error_body(content: bytes) -> object | None:
     return data  # type: ignore[no-any-return]
 
 
-def status_error(response: Any, body: object | None) -> APIStatusError:
+def status_error(response: Any, body: object) -> APIStatusError:
     """The typed error for a non-2xx answer, message shaped like the SDK's ``Error code: 404 - …``."""
     status = response.status_code
     detail: object = body
-    if isinstance(body, dict):
-        message = body.get("message")  # type: ignore[union-attr]
-        if isinstance(message, str) and message:
-            detail = message
+    message: object = cast("dict[str, object]", body).get("message") if isinstance(body, dict) else None
+    if isinstance(message, str) and message:
+        detail = message
     message_text = f"Error code: {status}" + (f" - {detail}" if detail not in (None, "") else "")
-    return status_error_class(status)(message_text, response=response, body=body)
+    error_class = status_error_class(status)
+    return error_class(message_text, response=response, body=cast(object, body))

@@ -212,6 +212,6 @@ def _str_or_none(value: object) -> str | None:
 def _has_request(response: httpx.Response) -> bool:
     try:
         response.request  # noqa: B018 - raises RuntimeError when the response was built by hand
-    except RuntimeError:
+    except (RuntimeError, AttributeError):
         return False
     return True

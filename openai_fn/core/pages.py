@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar, cast
 import msgspec
 
 from .decoders import PageDecoder, PageStyle
+from .query import QueryPairs
 from .request import Request
 
 __all__ = ["Page", "PageInfo", "decode_page"]
@@ -84,7 +85,7 @@ class Page(msgspec.Struct, Generic[T], frozen=True, kw_only=True, dict=True):
         info = self.next_page_info()
         if info is None:  # pragma: no cover - has_next_page() checked it
             return None
-        return self.request.with_options(extra_query=info.params)
+        return msgspec.structs.replace(self.request, query=_with_params(self.request.query, info.params))
 
     def to_dict(self) -> dict[str, Any]:
         """The page as plain data, like the answer it came from (without the request)."""
@@ -163,6 +164,13 @@ def _decode_leniently(item_type: Any, content: bytes) -> _Envelope[Any]:
     raw = _RAW_ENVELOPE.decode(content)  # a broken envelope still raises here
     items = [decode_json(item_type, bytes(item)) for item in raw.data]
     return cast("_Envelope[Any]", msgspec.structs.replace(cast("Any", raw), data=items))
+
+
+def _with_params(query: QueryPairs, params: Mapping[str, str]) -> QueryPairs:
+    """``query`` with each of ``params`` set: in its place when present (stable URLs), else appended."""
+    replaced = [(name, params[name]) if name in params else (name, value) for name, value in query]
+    present = {name for name, _ in query}
+    return tuple(replaced) + tuple((name, value) for name, value in params.items() if name not in present)
 
 
 def _pages_backwards(request: Request[Any]) -> bool:

@@ -201,8 +201,8 @@ class Request(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
 
     __str__ = __repr__
 
-    def __rich_repr__(self) -> Iterable[tuple[str, Any]]:  # pragma: no cover - cosmetic
-        yield from self.to_dict().items()
+    def __rich_repr__(self) -> list[tuple[str, Any]]:  # pragma: no cover - cosmetic
+        return list(self.to_dict().items())
 
 
 def redact_header(name: str, value: str | None) -> str | None:
@@ -219,17 +219,17 @@ def describe_body(body: RequestBody) -> Any:
             "multipart": [list(pair) for pair in body.fields],
             "files": [[name, describe_file(part)] for name, part in body.files],
         }
-    content = body.content
-    size = f"{len(content)} bytes" if isinstance(content, bytes | bytearray | memoryview) else "stream"
+    content: object = body.content
+    size = f"{len(content)} bytes" if isinstance(content, bytes) else "stream"
     return {"raw": size, "content_type": body.content_type}
 
 
 def describe_file(part: FileField) -> str:
-    content = part.content
-    if isinstance(content, bytes | bytearray | memoryview):
+    content: object = part.content
+    if isinstance(content, bytes):
         what = f"{len(content)} bytes"
     elif isinstance(content, os.PathLike | str):
-        what = f"path {os.fspath(content)!s}"
+        what = f"path {os.fspath(cast('os.PathLike[str] | str', content))}"
     else:
         what = type(content).__name__
     return f"{part.filename or '<unnamed>'} ({what}{', ' + part.content_type if part.content_type else ''})"
@@ -282,7 +282,7 @@ def merge_query(query: QueryPairs, extra: QueryPairs) -> QueryPairs:
 
 def deep_merge(base: Any, extra: Mapping[str, Any]) -> dict[str, Any]:
     """``extra`` over ``base``: nested objects merge key by key, anything else is replaced."""
-    merged: dict[str, Any] = dict(base) if isinstance(base, dict) else {}
+    merged: dict[str, Any] = dict(cast("dict[str, Any]", base)) if isinstance(base, dict) else {}
     for key, value in extra.items():
         current = merged.get(key)
         if isinstance(current, dict) and isinstance(value, Mapping):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -12,6 +12,7 @@ import httpx
 from returns.result import Result, Success
 
 from ..core.config import ClientConfig, Credential
+from ..core.decoders import StreamDecoder
 from ..core.decoding import decode_success
 from ..core.engine import Finished, NeedCredential, Raised, Received, Send, attempts
 from ..core.errors import OpenAIError
@@ -146,7 +147,7 @@ class AsyncOpenAI:
         return Success(APIResponse(response, request, finished.retries_taken, parse_stream))
 
     @asynccontextmanager
-    async def open(self, request: Request[T]) -> AsyncIterator[Result[AsyncStreamedResponse[T], OpenAIError]]:
+    async def open(self, request: Request[T]) -> AsyncGenerator[Result[AsyncStreamedResponse[T], OpenAIError]]:
         """Send ``request`` and yield the answer with its body unread; the connection is released on exit."""
         finished = await self._drive(request, stream=True)
         if not isinstance(finished.result, Success):
@@ -183,7 +184,9 @@ class AsyncOpenAI:
     def _stream(self, response: httpx.Response, request: Request[Any]) -> Any:
         from .streams import AsyncStream as StreamIterator
 
-        return StreamIterator(response=response, decoder=request.decoder)
+        decoder = request.decoder
+        assert isinstance(decoder, StreamDecoder)
+        return StreamIterator[Any](response=response, decoder=decoder)
 
     async def _drive(self, request: Request[Any], *, stream: bool | None) -> Finished:
         plan = attempts(request, self.config, is_async=True, stream=stream)

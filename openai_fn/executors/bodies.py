@@ -64,10 +64,11 @@ class AsyncStreamedBody:
 
 
 def sync_multipart(
-    body: MultipartBody, *, boundary: str | None = None, buffer_limit: int = BUFFER_LIMIT
+    body: MultipartBody, *, boundary: str | None = None, buffer_limit: int | None = None
 ) -> tuple[bytes | Iterable[bytes], str]:
     """The content to send and its ``Content-Type`` header (with the boundary) for one attempt."""
     boundary = boundary or new_boundary()
+    buffer_limit = BUFFER_LIMIT if buffer_limit is None else buffer_limit
     segments = multipart_segments(body, boundary)
     for segment in segments:
         if isinstance(segment, FileField):
@@ -135,6 +136,7 @@ def _sync_chunks(segments: tuple[Segment, ...]) -> Iterator[bytes]:
             with open(cast("os.PathLike[str]", content), "rb") as file:
                 yield from _read_chunks(file)
         else:
+            _rewind(content)  # again: the body may be iterated later than it was built
             yield from _read_chunks(content)
 
 
@@ -155,10 +157,11 @@ def _as_bytes(data: object) -> bytes:
 
 
 async def async_multipart(
-    body: MultipartBody, *, boundary: str | None = None, buffer_limit: int = BUFFER_LIMIT
+    body: MultipartBody, *, boundary: str | None = None, buffer_limit: int | None = None
 ) -> tuple[bytes | AsyncIterable[bytes], str]:
     """Like :func:`sync_multipart`; paths and blocking files are read off the event loop."""
     boundary = boundary or new_boundary()
+    buffer_limit = BUFFER_LIMIT if buffer_limit is None else buffer_limit
     segments = multipart_segments(body, boundary)
     sizes: list[int | None] = []
     for segment in segments:
@@ -222,8 +225,10 @@ async def _async_chunks(segments: tuple[Segment, ...]) -> AsyncIterator[bytes]:
                 while chunk := await file.read(CHUNK_SIZE):
                     yield chunk
         elif _is_async_file(content):
+            await _async_rewind(content)  # again: the body may be iterated later than it was built
             while chunk := _as_bytes(await content.read(CHUNK_SIZE)):
                 yield chunk
         else:
+            await _async_rewind(content)
             while chunk := _as_bytes(await anyio.to_thread.run_sync(content.read, CHUNK_SIZE)):
                 yield chunk

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -11,6 +11,7 @@ import httpx
 from returns.result import Result, Success
 
 from ..core.config import ClientConfig, Credential
+from ..core.decoders import StreamDecoder
 from ..core.decoding import decode_success
 from ..core.engine import Finished, NeedCredential, Raised, Received, Send, attempts
 from ..core.errors import OpenAIError
@@ -145,7 +146,7 @@ class OpenAI:
         return Success(APIResponse(response, request, finished.retries_taken, parse_stream))
 
     @contextmanager
-    def open(self, request: Request[T]) -> Iterator[Result[StreamedResponse[T], OpenAIError]]:
+    def open(self, request: Request[T]) -> Generator[Result[StreamedResponse[T], OpenAIError]]:
         """Send ``request`` and yield the answer with its body unread; the connection is released on exit."""
         finished = self._drive(request, stream=True)
         if not isinstance(finished.result, Success):
@@ -182,7 +183,9 @@ class OpenAI:
     def _stream(self, response: httpx.Response, request: Request[Any]) -> Any:
         from .streams import Stream as StreamIterator
 
-        return StreamIterator(response=response, decoder=request.decoder)
+        decoder = request.decoder
+        assert isinstance(decoder, StreamDecoder)
+        return StreamIterator[Any](response=response, decoder=decoder)
 
     def _drive(self, request: Request[Any], *, stream: bool | None) -> Finished:
         plan = attempts(request, self.config, is_async=False, stream=stream)

@@ -1,0 +1,130 @@
+"""Spec → analysed model: schemas lowered, operations read, tags assigned, unions fixed, modules chosen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .ir import AliasDef, Def, StructDef, T, TDict, TPrim
+from .ops import Operation, build_operations
+from .schema import SchemaModel
+from .unions import UnionFixer
+
+__all__ = ["Analysis", "analyse", "module_key"]
+
+# Where schemas no operation reaches go, by name prefix (first match wins); the rest go to ``shared``.
+UNREACHED_MODULES: tuple[tuple[str, str], ...] = (
+    ("BetaResponse", "beta_responses"),
+    ("RealtimeBeta", "realtime"),
+    ("Realtime", "realtime"),
+    ("Response", "responses"),
+    ("Webhook", "webhooks"),
+    ("Run", "threads"),
+    ("Message", "threads"),
+    ("Thread", "threads"),
+    ("Assistant", "assistants"),
+    ("Eval", "evals"),
+    ("FineTun", "fine_tuning"),
+    ("ChatCompletion", "chat"),
+    ("Chatkit", "chatkit"),
+    ("Audio", "audio"),
+    ("Transcript", "audio"),
+    ("Image", "images"),
+    ("Video", "videos"),
+    ("VectorStore", "vector_stores"),
+    ("Usage", "admin"),
+)
+
+
+def module_key(dotted: str) -> str:
+    """The types module for an operation's resource: its first segment (second under ``beta``)."""
+    parts = dotted.split(".")
+    if parts[0] == "beta":
+        return "beta_responses" if parts[1] == "responses" else parts[1]
+    return parts[0]
+
+
+@dataclass
+class Analysis:
+    model: SchemaModel
+    ops: list[Operation]
+    fixer: UnionFixer
+
+    @property
+    def defs(self) -> dict[str, Def]:
+        return self.model.defs
+
+
+class _Owner:
+    """A pseudo-definition for fixing types that sit in an operation (request or answer side)."""
+
+    def __init__(self, name: str, request: bool, response: bool) -> None:
+        self.name = name
+        self.request = request
+        self.response = response
+
+
+def analyse(spec: Mapping[str, Any]) -> Analysis:
+    model = SchemaModel(spec["components"]["schemas"])
+    ops = build_operations(spec, model)
+
+    request_roots = [n for op in ops for n in request_refs(model, op)]
+    response_roots = [n for op in ops for n in response_refs(model, op)]
+    request_set = model.closure(request_roots)
+    response_set = model.closure(response_roots)
+    for name, d in model.defs.items():
+        d.request = name in request_set
+        d.response = name in response_set or name not in request_set
+
+    fixer = UnionFixer(model)
+    fixer.assign_tags()
+    fixer.fix_all()
+    for op in ops:
+        req = AliasDef(f"{op.operation_id}(request)", "", TDict(TPrim("any")), request=True, response=False)
+        resp = AliasDef(f"{op.operation_id}(answer)", "", TDict(TPrim("any")), request=False, response=True)
+        for p in op.params:
+            p.type = fixer.fix(p.type, req, f"{op.operation_id}.{p.api_name}")
+        if op.body_type is not None:
+            op.body_type = fixer.fix(op.body_type, req, f"{op.operation_id}(body)")
+        op.response_type = fixer.fix(op.response_type, resp, f"{op.operation_id}(answer)")
+        if op.item_type is not None:
+            op.item_type = fixer.fix(op.item_type, resp, f"{op.operation_id}(item)")
+        if op.stream_event is not None:
+            op.stream_event = fixer.fix(op.stream_event, resp, f"{op.operation_id}(event)")
+
+    assign_modules(model, ops)
+    return Analysis(model, ops, fixer)
+
+
+def refs(model: SchemaModel, types: Iterable[T | None]) -> list[str]:
+    return [n for t in types if t is not None for n in model.refs_of(t)]
+
+
+def request_refs(model: SchemaModel, op: Operation) -> list[str]:
+    return refs(model, [op.body_type, *(p.type for p in op.params)])
+
+
+def response_refs(model: SchemaModel, op: Operation) -> list[str]:
+    return refs(model, [op.response_type, op.item_type, op.stream_event])
+
+
+def assign_modules(model: SchemaModel, ops: list[Operation]) -> None:
+    owners: dict[str, set[str]] = {}
+    for op in ops:
+        key = module_key(op.dotted)
+        for name in model.closure(request_refs(model, op) + response_refs(model, op)):
+            owners.setdefault(name, set()).add(key)
+    for name, d in model.defs.items():
+        keys = owners.get(name)
+        if keys:
+            d.module = next(iter(keys)) if len(keys) == 1 else "shared"
+        else:
+            d.module = next((mod for prefix, mod in UNREACHED_MODULES if name.startswith(prefix)), "shared")
+    # Unreached types may reference types of other modules: those must not form import-time
+    # cycles through aliases, so an unreached definition that references a module-owned type
+    # of another module moves to ``shared`` only when that keeps aliases acyclic (checked at emit).
+    for d in model.defs.values():
+        if isinstance(d, StructDef) and d.base is not None:
+            base = model.defs[d.base]
+            d.module = base.module
