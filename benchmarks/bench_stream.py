@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -31,10 +32,9 @@ from openai_fn.executors.streams import Stream
 def chunk_type() -> Any:
     """The generated ``ChatCompletionChunk`` when there, else a faithful local equivalent."""
     try:
-        from openai_fn.types import ChatCompletionChunk  # pyright: ignore[reportAttributeAccessIssue]
-    except ImportError:
+        return importlib.import_module("openai_fn.types").ChatCompletionChunk
+    except (ImportError, AttributeError):
         return _LocalChunk
-    return ChatCompletionChunk  # pyright: ignore[reportUnknownVariableType]
 
 
 class _FunctionDelta(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

@@ -73,6 +73,12 @@ class Field:
     const: Any = None
     """The single value of a one-value enum/const property (a candidate union tag)."""
     deprecated: bool = False
+    raw_type: T | None = None
+    """The type as the spec writes it, before unions were fixed (request TypedDicts use it)."""
+
+    def __post_init__(self) -> None:
+        if self.raw_type is None:
+            self.raw_type = self.type
 
 
 @dataclass
@@ -103,6 +109,11 @@ class AliasDef:
     module: str = ""
     response: bool = False
     request: bool = False
+    raw_type: T | None = None
+
+    def __post_init__(self) -> None:
+        if self.raw_type is None:
+            self.raw_type = self.type
 
 
 Def = StructDef | AliasDef

@@ -41,8 +41,13 @@ class Param:
     type: T
     required: bool
     description: str = ""
-    where: str = "body"  # path | query | header | body | file
+    where: str = "body"  # path | query | header | body | body_whole | file | raw
     schema: JSON = field(default_factory=lambda: {})
+    raw_type: T | None = None
+
+    def __post_init__(self) -> None:
+        if self.raw_type is None:
+            self.raw_type = self.type
 
 
 @dataclass
@@ -184,6 +189,7 @@ def build_operation(path: str, method: str, op: JSON, model: SchemaModel) -> Ope
                             f.description,
                             "file" if is_file else "body",
                             prop,
+                            f.raw_type,
                         )
                     )
 

@@ -115,16 +115,68 @@ def assign_modules(model: SchemaModel, ops: list[Operation]) -> None:
         key = module_key(op.dotted)
         for name in model.closure(request_refs(model, op) + response_refs(model, op)):
             owners.setdefault(name, set()).add(key)
+    unreached: list[Def] = []
     for name, d in model.defs.items():
         keys = owners.get(name)
         if keys:
             d.module = next(iter(keys)) if len(keys) == 1 else "shared"
         else:
-            d.module = next((mod for prefix, mod in UNREACHED_MODULES if name.startswith(prefix)), "shared")
-    # Unreached types may reference types of other modules: those must not form import-time
-    # cycles through aliases, so an unreached definition that references a module-owned type
-    # of another module moves to ``shared`` only when that keeps aliases acyclic (checked at emit).
+            d.module = ""
+            unreached.append(d)
+    # A type no operation reaches (stream and webhook events, realtime messages …) goes to the one
+    # resource module it references, so that aliases (evaluated at import) never make ``shared``
+    # import a resource module; otherwise by name prefix; otherwise ``shared``.
+    for _ in range(5):
+        for d in unreached:
+            if d.module:
+                continue
+            mods = {model.defs[n].module for n in model.def_refs(d) if n in model.defs} - {"shared", ""}
+            if len(mods) == 1:
+                d.module = mods.pop()
+    for d in unreached:
+        if not d.module:
+            d.module = next((mod for prefix, mod in UNREACHED_MODULES if d.name.startswith(prefix)), "shared")
     for d in model.defs.values():
         if isinstance(d, StructDef) and d.base is not None:
             base = model.defs[d.base]
             d.module = base.module
+    break_import_cycles(model)
+
+
+def import_edges(model: SchemaModel) -> dict[tuple[str, str], list[Def]]:
+    """Module → module dependencies that exist at import time (aliases and subclass bases)."""
+    edges: dict[tuple[str, str], list[Def]] = {}
+    for d in model.defs.values():
+        if isinstance(d, AliasDef):
+            names: Iterable[str] = model.refs_of(d.type)
+        elif d.base is not None:
+            names = (d.base,)
+        else:
+            continue
+        for n in names:
+            target = model.defs.get(n)
+            if target is not None and target.module != d.module:
+                edges.setdefault((d.module, target.module), []).append(d)
+    return edges
+
+
+def break_import_cycles(model: SchemaModel) -> None:
+    """Move aliases that close an import-time cycle into the module they reference."""
+    import graphlib
+
+    for _ in range(50):
+        edges = import_edges(model)
+        graph: dict[str, set[str]] = {}
+        for src, dst in edges:
+            graph.setdefault(src, set()).add(dst)
+        try:
+            graphlib.TopologicalSorter(graph).prepare()
+            return
+        except graphlib.CycleError as exc:
+            cycle: list[str] = exc.args[1]
+        # the edge of the cycle carried by the fewest definitions is the cheapest to undo
+        pairs = list(zip(cycle, cycle[1:], strict=False))
+        src, dst = min(pairs, key=lambda p: (len(edges[p]), p))
+        for d in edges[(src, dst)]:
+            if isinstance(d, AliasDef):
+                d.module = dst

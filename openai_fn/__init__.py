@@ -11,6 +11,18 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
+# Module-level client settings (see docs/module_client.md): read on every ``openai_fn.run(...)``;
+# ``None`` means from the environment, or the official SDK's default.
+api_key: Any = None
+organization: str | None = None
+project: str | None = None
+base_url: str | None = None
+timeout: Any = None
+max_retries: int | None = None
+default_headers: dict[str, str | None] | None = None
+default_query: dict[str, object] | None = None
+http_client: Any = None
+
 if TYPE_CHECKING:  # pragma: no cover - what the lazy table below provides, for type checkers and editors
     from .core.binary import BinaryContent as BinaryContent
     from .core.config import ClientConfig as ClientConfig
@@ -45,11 +57,22 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy table below provides, for 
     from .core.request import RawResponseMarker as RawResponseMarker
     from .core.request import Request as Request
     from .core.request import make_request as make_request
+    from .core.results import unwrap_or_raise as unwrap_or_raise
     from .executors.async_ import AsyncOpenAI as AsyncOpenAI
+    from .executors.azure import AsyncAzureOpenAI as AsyncAzureOpenAI
+    from .executors.azure import AzureOpenAI as AzureOpenAI
     from .executors.response import APIResponse as APIResponse
     from .executors.response import AsyncStreamedResponse as AsyncStreamedResponse
     from .executors.response import StreamedResponse as StreamedResponse
     from .executors.sync import OpenAI as OpenAI
+    from .facade.module_client import apaginate as apaginate
+    from .facade.module_client import arun as arun
+    from .facade.module_client import arun_raw as arun_raw
+    from .facade.module_client import default_async_client as default_async_client
+    from .facade.module_client import default_client as default_client
+    from .facade.module_client import paginate as paginate
+    from .facade.module_client import run as run
+    from .facade.module_client import run_raw as run_raw
 
 _LAZY: dict[str, str] = {
     "BinaryContent": "core.binary",
@@ -90,9 +113,23 @@ _LAZY: dict[str, str] = {
     "AsyncStreamedResponse": "executors.response",
     "StreamedResponse": "executors.response",
     "OpenAI": "executors.sync",
+    "AsyncAzureOpenAI": "executors.azure",
+    "AzureOpenAI": "executors.azure",
+    "unwrap_or_raise": "core.results",
+    "apaginate": "facade.module_client",
+    "arun": "facade.module_client",
+    "arun_raw": "facade.module_client",
+    "default_async_client": "facade.module_client",
+    "default_client": "facade.module_client",
+    "paginate": "facade.module_client",
+    "run": "facade.module_client",
+    "run_raw": "facade.module_client",
 }
 
-__all__ = ["__version__", *sorted(_LAZY)]  # pyright: ignore[reportUnsupportedDunderAll]
+_SETTINGS = ["api_key", "base_url", "default_headers", "default_query", "http_client", "max_retries", "organization",
+             "project", "timeout"]
+
+__all__ = ["__version__", *_SETTINGS, *sorted(_LAZY)]  # pyright: ignore[reportUnsupportedDunderAll]
 
 
 def __getattr__(name: str) -> Any:

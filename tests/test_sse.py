@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openai_fn.core.sse import SSEDecoder, ServerSentEvent, decode_sse, iter_sse
+from openai_fn.core.sse import ServerSentEvent, SSEDecoder, decode_sse, iter_sse
 
 
 def ev(data: bytes = b"", event: str | None = None, id: str | None = None, retry: int | None = None) -> ServerSentEvent:
@@ -117,13 +118,27 @@ def test_long_line_split_finely_costs_linear_time() -> None:
 
 # -- property: the decoder's output does not depend on how the bytes were chunked ---------------
 
-_line = st.one_of(
-    st.builds(lambda v: b"data: " + v, st.binary(max_size=12).filter(lambda b: b"\r" not in b and b"\n" not in b)),
-    st.builds(lambda v: b"data:" + v.encode(), st.text(max_size=8).filter(lambda s: "\r" not in s and "\n" not in s)),
+def _data_line(value: bytes) -> bytes:
+    return b"data: " + value
+
+
+def _text_data_line(value: str) -> bytes:
+    return b"data:" + value.encode()
+
+
+def _join(pairs: list[tuple[bytes, bytes]]) -> bytes:
+    return b"".join(line + eol for line, eol in pairs)
+
+
+_no_eol_bytes = st.binary(max_size=12).filter(lambda b: b"\r" not in b and b"\n" not in b)
+_no_eol_text = st.text(max_size=8).filter(lambda s: "\r" not in s and "\n" not in s)
+_line: st.SearchStrategy[bytes] = st.one_of(
+    st.builds(_data_line, _no_eol_bytes),
+    st.builds(_text_data_line, _no_eol_text),
     st.sampled_from([b"", b": comment", b"event: x", b"event:y", b"id: 1", b"retry: 30", b"retry: x", b"data", b"foo"]),
 )
 _eol = st.sampled_from([b"\n", b"\r", b"\r\n"])
-_stream = st.lists(st.tuples(_line, _eol), max_size=30).map(lambda pairs: b"".join(l + e for l, e in pairs))
+_stream = st.lists(st.tuples(_line, _eol), max_size=30).map(_join)
 
 
 @st.composite
@@ -131,7 +146,7 @@ def _stream_and_cuts(draw: st.DrawFn) -> tuple[bytes, list[bytes]]:
     body = draw(_stream)
     cuts = sorted(draw(st.lists(st.integers(0, len(body)), max_size=12)))
     bounds = [0, *cuts, len(body)]
-    return body, [body[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return body, [body[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 @settings(max_examples=400, deadline=None)

@@ -105,10 +105,11 @@ def test_sync_slow_small_chunks(loopback: LoopbackServer) -> None:
 async def test_async_slow_small_chunks(loopback: LoopbackServer) -> None:
     loopback.enqueue(sse(pieces([*EVENTS, DONE], 7)))
     async with oa.AsyncOpenAI(api_key=KEY, base_url=loopback.base_url) as client:
-        async with await async_stream(client) as stream:
+        stream = await async_stream(client)
+        async with stream:
             assert stream.request_id == "req_stream"
             assert [event async for event in stream] == EXPECTED
-            assert stream.response.is_closed
+        assert stream.response.is_closed
 
 
 def test_sync_first_event_arrives_before_the_body_ends(loopback: LoopbackServer) -> None:

@@ -6,7 +6,14 @@ from typing import Any
 
 import msgspec
 
-__all__ = ["BaseModel", "UnknownVariant"]
+__all__ = [
+    "CATCH_ALL_BY_TAG_FIELD",
+    "BaseModel",
+    "UnknownEventVariant",
+    "UnknownObjectVariant",
+    "UnknownRoleVariant",
+    "UnknownVariant",
+]
 
 
 class BaseModel(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, dict=True):
@@ -39,3 +46,33 @@ class UnknownVariant(BaseModel, frozen=True, tag="__unknown__", tag_field="type"
 
     original_type: str
     data: dict[str, Any]
+
+
+class UnknownRoleVariant(BaseModel, frozen=True, tag="__unknown__", tag_field="role"):
+    """:class:`UnknownVariant` for unions tagged by ``role``: the original role is in ``original_type``."""
+
+    original_type: str
+    data: dict[str, Any]
+
+
+class UnknownObjectVariant(BaseModel, frozen=True, tag="__unknown__", tag_field="object"):
+    """:class:`UnknownVariant` for unions tagged by ``object``: the original value is in ``original_type``."""
+
+    original_type: str
+    data: dict[str, Any]
+
+
+class UnknownEventVariant(BaseModel, frozen=True, tag="__unknown__", tag_field="event"):
+    """:class:`UnknownVariant` for unions tagged by ``event`` (Assistants stream events)."""
+
+    original_type: str
+    data: dict[str, Any]
+
+
+CATCH_ALL_BY_TAG_FIELD: dict[str, type[BaseModel]] = {
+    "type": UnknownVariant,
+    "role": UnknownRoleVariant,
+    "object": UnknownObjectVariant,
+    "event": UnknownEventVariant,
+}
+"""The catch-all member of tagged unions, by tag field (the lenient decoder rewrites unknown members into it)."""

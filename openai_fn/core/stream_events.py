@@ -20,6 +20,7 @@ error`` with a top-level ``message`` — becomes a :class:`StreamError`, and an 
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from typing import Any, Generic, Literal, TypeVar, cast
 
@@ -109,7 +110,7 @@ class EventReader(Generic[E]):
         if self.format == "assistant":
             name = sse.event or "message"
             return self._typed(_assistant_payload(name, data), name, obj)
-        kind = obj.get("type") if isinstance(obj, dict) else None
+        kind = cast("dict[str, Any]", obj).get("type") if isinstance(obj, dict) else None
         return self._typed(data, kind if isinstance(kind, str) else None, obj)
 
     def _typed(self, payload: bytes, kind: str | None, obj: Any) -> E | Control:
@@ -169,7 +170,7 @@ def _assistant_payload(name: str | None, data: bytes) -> bytes:
 def _lenient_decoder() -> Callable[[Any, bytes], Any] | None:
     """``openai_fn.core.lenient.decode_lenient`` when the generated types' lenient decoder is there."""
     try:
-        from . import lenient  # pyright: ignore[reportAttributeAccessIssue, reportUnknownVariableType]
+        lenient = importlib.import_module(f"{__package__}.lenient")
     except ImportError:
         return None
-    return cast("Callable[[Any, bytes], Any]", lenient.decode_lenient)  # pyright: ignore[reportUnknownMemberType]
+    return cast("Callable[[Any, bytes], Any]", lenient.decode_lenient)

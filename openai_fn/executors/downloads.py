@@ -8,6 +8,7 @@ so a connection cut half-way leaves no truncated file behind and comes back as a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -137,7 +138,5 @@ def _request_of(response: Download | AsyncDownload) -> Any:
 
 
 def _remove(name: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.remove(name)
-    except FileNotFoundError:
-        pass

@@ -102,8 +102,8 @@ class Stream(_Base[E]):
     def __iter__(self) -> Iterator[E]:
         try:
             yield from self._iterator
-        finally:
-            pass
+        finally:  # also when a loop is left early: the connection is not left half-read
+            self.close()
 
     def __next__(self) -> E:
         return next(self._iterator)
@@ -197,8 +197,8 @@ class AsyncStream(_Base[E]):
         try:
             async for event in self._iterator:
                 yield event
-        finally:
-            pass
+        finally:  # also when a loop is left early: the connection is not left half-read
+            await self.aclose()
 
     async def __anext__(self) -> E:
         return await anext(self._iterator)

@@ -1,0 +1,1 @@
+"""The familiar layer: module-level client, namespaces on executors, helpers composed from the core."""

@@ -1,0 +1,275 @@
+"""Polling: re-run a retrieve request until the object reaches a terminal status.
+
+What to do after each answer is a pure function, :func:`decide`: finish, wait (the explicit
+interval, else the server's ``openai-poll-after-ms`` hint, else one second, and never past
+the deadline), or give up once ``max_wait`` has passed. :func:`poll_program` strings those
+decisions together as an effects program (see :mod:`.effects`), which runs sync or async.
+
+The named helpers (runs, batches) pair a create/submit request with the matching poll, as
+the official SDK's ``*_and_poll`` methods do; each returns a ``Result``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
+
+import msgspec
+from returns.result import Failure, Result, Success
+
+from ..core.errors import OpenAIError
+from ..core.request import Request
+from .effects import Call, Clock, Pause, Program, drive
+
+if TYPE_CHECKING:
+    from ..executors.async_ import AsyncOpenAI
+    from ..executors.response import APIResponse
+    from ..executors.sync import OpenAI
+
+__all__ = [
+    "BATCH_TERMINAL",
+    "DEFAULT_INTERVAL",
+    "RUN_TERMINAL",
+    "Finish",
+    "GiveUp",
+    "PollTimeoutError",
+    "Wait",
+    "decide",
+    "poll",
+    "poll_program",
+    "poll_request",
+    "run_then_poll",
+    "status_in",
+    "then_poll_program",
+]
+
+T = TypeVar("T")
+A = TypeVar("A")
+
+DEFAULT_INTERVAL = 1.0
+"""Seconds between polls when neither the caller nor the server says (the SDK's one second)."""
+POLL_AFTER_HEADER = "openai-poll-after-ms"
+
+RUN_TERMINAL = frozenset({"requires_action", "cancelled", "completed", "failed", "expired", "incomplete"})
+BATCH_TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
+
+
+class PollTimeoutError(OpenAIError):
+    """``max_wait`` passed before the object reached a terminal status; ``last`` is the latest value seen.
+
+    The work goes on on the server: poll again, or cancel it.
+    """
+
+    def __init__(self, message: str, last: object | None = None) -> None:
+        super().__init__(message)
+        self.last = last
+
+
+# --- the pure decision ----------------------------------------------------------------------------
+
+
+class Finish(msgspec.Struct, frozen=True):
+    """The object is in a terminal status: return it."""
+
+
+class Wait(msgspec.Struct, frozen=True):
+    seconds: float
+
+
+class GiveUp(msgspec.Struct, frozen=True):
+    """The deadline has passed."""
+
+
+def poll_interval(headers: Mapping[str, str], interval: float | None) -> float:
+    """The wait before the next poll: the explicit interval, else the server's hint, else one second."""
+    if interval is not None:
+        return interval
+    hint = headers.get(POLL_AFTER_HEADER)
+    if hint is not None:
+        try:
+            millis = float(hint)
+        except ValueError:
+            millis = math.nan
+        if math.isfinite(millis) and millis >= 0:
+            return millis / 1000
+    return DEFAULT_INTERVAL
+
+
+def decide(
+    done: bool,
+    *,
+    headers: Mapping[str, str],
+    interval: float | None,
+    elapsed: float,
+    max_wait: float | None,
+) -> Finish | Wait | GiveUp:
+    """What to do after a poll answered: ``elapsed`` seconds since polling began, ``max_wait`` the budget."""
+    if done:
+        return Finish()
+    if max_wait is not None and elapsed >= max_wait:
+        return GiveUp()
+    seconds = poll_interval(headers, interval)
+    if max_wait is not None:
+        seconds = min(seconds, max_wait - elapsed)  # the last look is at the deadline, not after it
+    return Wait(seconds)
+
+
+def status_in(statuses: Collection[str]) -> Callable[[Any], bool]:
+    """A ``done`` test: the value's ``status`` (attribute or key) is one of ``statuses``."""
+    wanted = frozenset(statuses)
+
+    def done(value: Any) -> bool:
+        return _status(value) in wanted
+
+    return done
+
+
+def _check_timing(poll_interval: float | None, max_wait: float | None) -> None:
+    for name, value in (("poll_interval", poll_interval), ("max_wait", max_wait)):
+        if value is not None and (isinstance(value, bool) or not math.isfinite(value) or value < 0):
+            raise ValueError(f"{name}: expected a finite, non-negative number of seconds, got {value!r}")
+
+
+def poll_request(request: Request[T], poll_interval: float | None) -> Request[T]:
+    """The retrieve request as the SDK's poll helpers send it (they say so in two headers)."""
+    headers: dict[str, str | None] = {"x-stainless-poll-helper": "true"}
+    if poll_interval is not None:
+        headers["x-stainless-custom-poll-interval"] = str(round(poll_interval * 1000))
+    return request.with_options(extra_headers=headers)
+
+
+# --- the program ----------------------------------------------------------------------------------
+
+
+def poll_program(
+    request: Request[T],
+    done: Callable[[T], bool],
+    *,
+    poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Program[Result[T, OpenAIError]]:
+    """Run ``request`` until ``done(value)``; the first failed retrieve ends polling with its error."""
+    _check_timing(poll_interval, max_wait)
+    request = poll_request(request, poll_interval)
+    started: float = yield Clock()
+    while True:
+        answer: Result[APIResponse[T], OpenAIError] = yield Call(request, raw=True)
+        if not isinstance(answer, Success):
+            return Failure(answer.failure())
+        response = answer.unwrap()
+        parsed = response.parse_result()
+        if not isinstance(parsed, Success):
+            return parsed
+        value: T = parsed.unwrap()
+        now: float = yield Clock()
+        decision = decide(
+            done(value), headers=response.headers, interval=poll_interval, elapsed=now - started, max_wait=max_wait
+        )
+        if isinstance(decision, Finish):
+            return Success(value)
+        if isinstance(decision, GiveUp):
+            return Failure(
+                PollTimeoutError(
+                    f"Gave up after {max_wait} s polling {request.method} {request.path}: "
+                    f"status is still {_status(value)!r}",
+                    last=value,
+                )
+            )
+        yield Pause(decision.seconds)
+
+
+def then_poll_program(
+    first: Request[A],
+    retrieve: Callable[[A], Request[T]],
+    done: Callable[[T], bool],
+    *,
+    poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Program[Result[T, OpenAIError]]:
+    """Run ``first`` (create, submit…), then poll the object it made, unless ``first`` failed."""
+    _check_timing(poll_interval, max_wait)
+    created: Result[A, OpenAIError] = yield Call(first)
+    if not isinstance(created, Success):
+        return Failure(created.failure())
+    return (yield from poll_program(retrieve(created.unwrap()), done, poll_interval=poll_interval, max_wait=max_wait))
+
+
+def _status(value: object) -> object:
+    if isinstance(value, Mapping):
+        return cast("Mapping[str, object]", value).get("status")
+    return getattr(value, "status", None)
+
+
+# --- running it -----------------------------------------------------------------------------------
+
+
+@overload
+def poll(
+    client: OpenAI,
+    request: Request[T],
+    *,
+    until: Collection[str] | Callable[[T], bool],
+    poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Result[T, OpenAIError]: ...
+@overload
+def poll(
+    client: AsyncOpenAI,
+    request: Request[T],
+    *,
+    until: Collection[str] | Callable[[T], bool],
+    poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Awaitable[Result[T, OpenAIError]]: ...
+def poll(
+    client: OpenAI | AsyncOpenAI,
+    request: Request[T],
+    *,
+    until: Collection[str] | Callable[[T], bool],
+    poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Result[T, OpenAIError] | Awaitable[Result[T, OpenAIError]]:
+    """Re-run the retrieve ``request`` until its value's status is in ``until`` (or ``until(value)`` is true).
+
+    ``poll_interval`` (seconds) overrides the server's ``openai-poll-after-ms`` hint; after
+    ``max_wait`` seconds the result is a ``PollTimeoutError`` holding the last value. With an
+    ``AsyncOpenAI`` client, await the result.
+    """
+    done = until if callable(until) else status_in(until)
+    return drive(client, poll_program(request, done, poll_interval=poll_interval, max_wait=max_wait))
+
+
+@overload
+def run_then_poll(
+    client: OpenAI,
+    first: Request[A],
+    retrieve: Callable[[A], Request[T]],
+    *,
+    until: Collection[str] | Callable[[T], bool],
+    poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Result[T, OpenAIError]: ...
+@overload
+def run_then_poll(
+    client: AsyncOpenAI,
+    first: Request[A],
+    retrieve: Callable[[A], Request[T]],
+    *,
+    until: Collection[str] | Callable[[T], bool],
+    poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Awaitable[Result[T, OpenAIError]]: ...
+def run_then_poll(
+    client: OpenAI | AsyncOpenAI,
+    first: Request[A],
+    retrieve: Callable[[A], Request[T]],
+    *,
+    until: Collection[str] | Callable[[T], bool],
+    poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Result[T, OpenAIError] | Awaitable[Result[T, OpenAIError]]:
+    """Run ``first``, then poll ``retrieve(its value)`` like :func:`poll`: the generic ``*_and_poll``."""
+    done = until if callable(until) else status_in(until)
+    program = then_poll_program(first, retrieve, done, poll_interval=poll_interval, max_wait=max_wait)
+    return drive(client, program)

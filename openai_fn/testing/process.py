@@ -1,0 +1,229 @@
+"""Run a server as a child process on a free loopback port: start it, wait until it answers, stop it.
+
+This is the shared machinery of :class:`~openai_fn.testing.llmock.LLMock` and
+:class:`~openai_fn.testing.prism.Prism`. Only the standard library is used, so importing it
+costs nothing and needs neither httpx nor the servers themselves.
+
+Every wait here is bounded: start-up has a deadline, each readiness probe has a timeout,
+and stopping escalates from SIGTERM to SIGKILL after a grace period. The server's output
+goes to a temporary log file (never a pipe, which could fill up and stall it); its tail is
+quoted in the error when the server fails to start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Self
+
+__all__ = ["ServerProcess", "ServerStartError", "free_port", "http_status"]
+
+LOOPBACK = "127.0.0.1"
+
+
+class ServerStartError(RuntimeError):
+    """The server process exited, or did not answer in time, while starting."""
+
+    def __init__(self, message: str, *, exited: bool) -> None:
+        super().__init__(message)
+        self.exited = exited
+        """True when the process ended by itself (e.g. its port was taken), False on a time-out."""
+
+
+def free_port(host: str = LOOPBACK) -> int:
+    """A TCP port on ``host`` that nothing listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def http_status(url: str, *, timeout: float = 2.0, headers: Mapping[str, str] | None = None) -> int | None:
+    """The HTTP status of ``GET url``, or ``None`` when nothing answers (refused, reset, timed out)."""
+    request = urllib.request.Request(url, headers=dict(headers or {}))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback only
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as exc:  # an answer, just not a 2xx one
+        return exc.code
+    except (OSError, ValueError):
+        return None
+
+
+class ServerProcess:
+    """A server started as a child process on ``host:port`` and stopped on exit.
+
+    ``argv_for(port)`` gives the command line for a port; ``ready_url`` (relative to
+    :attr:`url`) is polled until it answers with ``ready_status``. ``env`` is the child's whole
+    environment (default: this process's). If the process exits
+    during start-up (say, the port was taken in the meantime) it is started again on
+    another free port, up to ``attempts`` times.
+    """
+
+    name = "server"
+
+    def __init__(
+        self,
+        argv_for: Callable[[int], Sequence[str]],
+        *,
+        ready_path: str = "/",
+        ready_status: Callable[[int], bool] = lambda status: 200 <= status < 300,
+        host: str = LOOPBACK,
+        port: int | None = None,
+        startup_timeout: float = 30.0,
+        stop_timeout: float = 10.0,
+        attempts: int = 3,
+        env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self._argv_for = argv_for
+        self._ready_path = ready_path
+        self._ready_status = ready_status
+        self.host = host
+        self._requested_port = port
+        self._port: int | None = None
+        self.startup_timeout = startup_timeout
+        self.stop_timeout = stop_timeout
+        self._attempts = max(1, attempts)
+        self._env = env
+        self._cwd = cwd
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self.startup_seconds: float | None = None
+        """How long the last successful start took, from spawn to the first ready answer."""
+
+    # -- where ------------------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError(f"{self.name} is not running")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """The server's root, e.g. ``http://127.0.0.1:53412``."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def log_text(self, limit: int = 4000) -> str:
+        """The last ``limit`` characters the server printed (stdout and stderr)."""
+        if self._log is None:
+            return ""
+        try:
+            data = Path(self._log.name).read_bytes()
+        except OSError:
+            return ""
+        return data[-limit:].decode("utf-8", errors="replace")
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Spawn the server and return once it answers; raise :class:`ServerStartError` otherwise."""
+        if self._process is not None:
+            raise RuntimeError(f"{self.name} is already running")
+        last_error: ServerStartError | None = None
+        for _ in range(self._attempts if self._requested_port is None else 1):
+            port = self._requested_port or free_port(self.host)
+            try:
+                self._spawn(port)
+                return self
+            except ServerStartError as exc:
+                last_error = exc
+                if not exc.exited:
+                    break  # it ran but never answered: another port will not help
+        assert last_error is not None
+        raise last_error
+
+    def _spawn(self, port: int) -> None:
+        self._log = tempfile.NamedTemporaryFile(prefix=f"{self.name}-", suffix=".log", delete=False)  # noqa: SIM115
+        env = dict(os.environ if self._env is None else self._env)
+        started = time.monotonic()
+        self._process = subprocess.Popen(
+            list(self._argv_for(port)),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=self._cwd,
+            start_new_session=os.name == "posix",  # its own process group, so stop() reaches its children
+        )
+        self._port = port
+        deadline = started + self.startup_timeout
+        while True:
+            code = self._process.poll()
+            if code is not None:
+                log = self.log_text()
+                self._cleanup()
+                raise ServerStartError(
+                    f"{self.name} exited with code {code} while starting on port {port}:\n{log}", exited=True
+                )
+            status = http_status(self.url + self._ready_path, timeout=min(2.0, self.startup_timeout))
+            if status is not None and self._ready_status(status):
+                self.startup_seconds = time.monotonic() - started
+                return
+            if time.monotonic() > deadline:
+                log = self.log_text()
+                self.stop()
+                raise ServerStartError(
+                    f"{self.name} did not answer within {self.startup_timeout:.0f} s:\n{log}", exited=False
+                )
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after ``stop_timeout``) and remove its log."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            self._signal(process, signal.SIGTERM)
+            try:
+                process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self._signal(process, signal.SIGKILL)
+                process.wait(timeout=self.stop_timeout)
+        self._cleanup()
+
+    def _signal(self, process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if os.name == "posix":
+                os.killpg(process.pid, sig)  # the group this process leads (start_new_session)
+            else:  # pragma: no cover - not POSIX
+                process.send_signal(sig)
+
+    def _cleanup(self) -> None:
+        self._process = None
+        self._port = None
+        if self._log is not None:
+            self._log.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self._log.name)
+            self._log = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        where = self.url if self._port is not None else "stopped"
+        return f"<{type(self).__name__} {where}>"
