@@ -113,8 +113,8 @@ class OpenAI:
             default_query=default_query,
         )
         clone = type(self).__new__(type(self))
-        clone.__dict__.update(self.__dict__)
         clone.config = config
+        clone._http = self._http
         clone._owns_client = False
         return clone
 
@@ -177,6 +177,16 @@ class OpenAI:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.config.base_url!r}>"
+
+    def __getattr__(self, name: str) -> Any:
+        """``client.chat``, ``client.files``, …: the builders of that namespace, bound to this executor."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        from ..facade.namespaces import namespace_for
+
+        namespace = namespace_for(self, name, is_async=False)
+        self.__dict__[name] = namespace
+        return namespace
 
     # -- the I/O edge -----------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ _REPLACED = frozenset({"index", "type", "role"})
 def plain(value: Any) -> Any:
     """A typed value (Struct, list of Structs…) as plain dicts, lists and scalars; dicts pass through."""
     if isinstance(value, dict):
-        return value
+        return cast("dict[str, Any]", value)
     return msgspec.to_builtins(value)
 
 
@@ -47,13 +47,20 @@ def accumulate_delta(acc: dict[str, Any], delta: dict[str, Any]) -> dict[str, An
 def _merge_list(current: list[Any], delta: list[Any]) -> None:
     for entry in delta:
         if isinstance(entry, dict) and isinstance(index := cast("dict[str, Any]", entry).get("index"), int):
-            target = next((item for item in current if isinstance(item, dict) and item.get("index") == index), None)  # pyright: ignore[reportUnknownMemberType]
+            target = _find_indexed(current, index)
             if target is None:
                 current.append(_fresh(entry))
             else:
-                accumulate_delta(cast("dict[str, Any]", target), cast("dict[str, Any]", entry))
+                accumulate_delta(target, cast("dict[str, Any]", entry))
         else:
             current.append(entry)
+
+
+def _find_indexed(items: list[Any], index: int) -> dict[str, Any] | None:
+    for item in items:
+        if isinstance(item, dict) and cast("dict[str, Any]", item).get("index") == index:
+            return cast("dict[str, Any]", item)
+    return None
 
 
 def _fresh(value: Any) -> Any:

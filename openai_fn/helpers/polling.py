@@ -12,7 +12,7 @@ the official SDK's ``*_and_poll`` methods do; each returns a ``Result``.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import msgspec
@@ -37,9 +37,16 @@ __all__ = [
     "Wait",
     "decide",
     "poll",
+    "poll_interval",
     "poll_program",
     "poll_request",
+    "create_batch_and_poll",
+    "create_run_and_poll",
+    "create_thread_and_run_poll",
+    "poll_batch",
+    "poll_run",
     "run_then_poll",
+    "submit_tool_outputs_and_poll",
     "status_in",
     "then_poll_program",
 ]
@@ -272,4 +279,152 @@ def run_then_poll(
     """Run ``first``, then poll ``retrieve(its value)`` like :func:`poll`: the generic ``*_and_poll``."""
     done = until if callable(until) else status_in(until)
     program = then_poll_program(first, retrieve, done, poll_interval=poll_interval, max_wait=max_wait)
+    return drive(client, program)
+
+
+# --- the named helpers: batches and assistants runs (wired to the generated builders) -------------
+
+
+def _endpoints() -> Any:
+    from .. import endpoints
+
+    return endpoints
+
+
+def _ident(value: Any, name: str = "id") -> str:
+    ident = cast("Mapping[str, object]", value).get(name) if isinstance(value, Mapping) else getattr(value, name, None)
+    if not isinstance(ident, str):
+        raise TypeError(f"expected an object with a string {name!r}, got {type(value).__name__}")
+    return ident
+
+
+def _batch(made: Any) -> Request[Any]:
+    return _endpoints().batches.retrieve(batch_id=_ident(made))
+
+
+def _run(made: Any) -> Request[Any]:
+    return _endpoints().beta.threads.runs.retrieve(thread_id=_ident(made, "thread_id"), run_id=_ident(made))
+
+
+@overload
+def poll_batch(
+    client: OpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None
+) -> Result[Any, OpenAIError]: ...
+@overload
+def poll_batch(
+    client: AsyncOpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None
+) -> Awaitable[Result[Any, OpenAIError]]: ...
+def poll_batch(
+    client: OpenAI | AsyncOpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None
+) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+    """Wait until a batch is ``completed``, ``failed``, ``expired`` or ``cancelled``."""
+    request = _endpoints().batches.retrieve(batch_id=batch_id)
+    program = poll_program(request, status_in(BATCH_TERMINAL), poll_interval=poll_interval, max_wait=max_wait)
+    return drive(client, program)
+
+
+@overload
+def create_batch_and_poll(
+    client: OpenAI, *, poll_interval: float | None = None, max_wait: float | None = None, **params: Any
+) -> Result[Any, OpenAIError]: ...
+@overload
+def create_batch_and_poll(
+    client: AsyncOpenAI, *, poll_interval: float | None = None, max_wait: float | None = None, **params: Any
+) -> Awaitable[Result[Any, OpenAIError]]: ...
+def create_batch_and_poll(
+    client: OpenAI | AsyncOpenAI, *, poll_interval: float | None = None, max_wait: float | None = None,
+    **params: Any,
+) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+    """Create a batch (``params`` as for ``batches.create``) and wait for a terminal status.
+
+    Batches take up to their completion window (24 h): pass ``max_wait`` and a ``poll_interval``
+    of a minute or so, and check ``request_counts``/``error_file_id`` on the result.
+    """
+    create = _endpoints().batches.create(**params)
+    program = then_poll_program(
+        create, _batch, status_in(BATCH_TERMINAL), poll_interval=poll_interval, max_wait=max_wait
+    )
+    return drive(client, program)
+
+
+@overload
+def poll_run(
+    client: OpenAI, thread_id: str, run_id: str, *, poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Result[Any, OpenAIError]: ...
+@overload
+def poll_run(
+    client: AsyncOpenAI, thread_id: str, run_id: str, *, poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Awaitable[Result[Any, OpenAIError]]: ...
+def poll_run(
+    client: OpenAI | AsyncOpenAI, thread_id: str, run_id: str, *, poll_interval: float | None = None,
+    max_wait: float | None = None,
+) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+    """Wait until a run stops moving: ``requires_action`` or a final status (``RUN_TERMINAL``)."""
+    request = _endpoints().beta.threads.runs.retrieve(thread_id=thread_id, run_id=run_id)
+    program = poll_program(request, status_in(RUN_TERMINAL), poll_interval=poll_interval, max_wait=max_wait)
+    return drive(client, program)
+
+
+@overload
+def create_run_and_poll(
+    client: OpenAI, thread_id: str, *, poll_interval: float | None = None, max_wait: float | None = None,
+    **params: Any,
+) -> Result[Any, OpenAIError]: ...
+@overload
+def create_run_and_poll(
+    client: AsyncOpenAI, thread_id: str, *, poll_interval: float | None = None, max_wait: float | None = None,
+    **params: Any,
+) -> Awaitable[Result[Any, OpenAIError]]: ...
+def create_run_and_poll(
+    client: OpenAI | AsyncOpenAI, thread_id: str, *, poll_interval: float | None = None,
+    max_wait: float | None = None, **params: Any,
+) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+    """Start a run on a thread (``params`` as for ``beta.threads.runs.create``) and poll it."""
+    create = _endpoints().beta.threads.runs.create(thread_id=thread_id, **params)
+    program = then_poll_program(create, _run, status_in(RUN_TERMINAL), poll_interval=poll_interval,
+                                max_wait=max_wait)
+    return drive(client, program)
+
+
+@overload
+def create_thread_and_run_poll(
+    client: OpenAI, *, poll_interval: float | None = None, max_wait: float | None = None, **params: Any
+) -> Result[Any, OpenAIError]: ...
+@overload
+def create_thread_and_run_poll(
+    client: AsyncOpenAI, *, poll_interval: float | None = None, max_wait: float | None = None, **params: Any
+) -> Awaitable[Result[Any, OpenAIError]]: ...
+def create_thread_and_run_poll(
+    client: OpenAI | AsyncOpenAI, *, poll_interval: float | None = None, max_wait: float | None = None,
+    **params: Any,
+) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+    """Create a thread and run it in one request (``beta.threads.create_and_run``), then poll the run."""
+    create = _endpoints().beta.threads.create_and_run(**params)
+    program = then_poll_program(create, _run, status_in(RUN_TERMINAL), poll_interval=poll_interval,
+                                max_wait=max_wait)
+    return drive(client, program)
+
+
+@overload
+def submit_tool_outputs_and_poll(
+    client: OpenAI, thread_id: str, run_id: str, tool_outputs: Sequence[Mapping[str, Any]], *,
+    poll_interval: float | None = None, max_wait: float | None = None,
+) -> Result[Any, OpenAIError]: ...
+@overload
+def submit_tool_outputs_and_poll(
+    client: AsyncOpenAI, thread_id: str, run_id: str, tool_outputs: Sequence[Mapping[str, Any]], *,
+    poll_interval: float | None = None, max_wait: float | None = None,
+) -> Awaitable[Result[Any, OpenAIError]]: ...
+def submit_tool_outputs_and_poll(
+    client: OpenAI | AsyncOpenAI, thread_id: str, run_id: str, tool_outputs: Sequence[Mapping[str, Any]], *,
+    poll_interval: float | None = None, max_wait: float | None = None,
+) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+    """Answer a run's ``requires_action`` with ``tool_outputs`` and poll it until it stops again."""
+    submit = _endpoints().beta.threads.runs.submit_tool_outputs(
+        thread_id=thread_id, run_id=run_id, tool_outputs=list(tool_outputs)
+    )
+    program = then_poll_program(submit, _run, status_in(RUN_TERMINAL), poll_interval=poll_interval,
+                                max_wait=max_wait)
     return drive(client, program)
