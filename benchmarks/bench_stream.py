@@ -6,7 +6,8 @@ client's own work is measured), each reading the same body delivered one event p
 - ``floor``  — raw ``httpx``: ``iter_lines()`` + ``msgspec.json.decode(line, type=ChatCompletionChunk)``;
 - ``openai_fn`` — ``Stream`` over ``httpx.MockTransport``;
 - ``openai`` — the official package's client, with its own ``http_client`` over a mock transport
-  (it needs ``pip install openai``; skipped when absent).
+  (``httpx2.MockTransport``: the official package is built on ``httpx2``; it needs
+  ``pip install openai``, the ``bench`` extra, and is skipped when absent).
 
 Run: ``.venv/bin/python benchmarks/bench_stream.py [--rounds 300] [--chunks 200]``.
 Reports per-stream medians and the ratios to the floor.
@@ -32,9 +33,13 @@ from openai_fn.executors.streams import Stream
 def chunk_type() -> Any:
     """The generated ``ChatCompletionChunk`` when there, else a faithful local equivalent."""
     try:
-        return importlib.import_module("openai_fn.types").ChatCompletionChunk
-    except (ImportError, AttributeError):
+        types = importlib.import_module("openai_fn.types")
+    except ImportError:
         return _LocalChunk
+    for name in ("ChatCompletionChunk", "CreateChatCompletionStreamResponse"):
+        if (tp := getattr(types, name, None)) is not None:
+            return tp
+    return _LocalChunk
 
 
 class _FunctionDelta(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

@@ -76,7 +76,8 @@ class NamespaceWriter:
         return f"_p_{d.module}.{param_name(d.name)}"
 
     def runtime_type(self, t: T) -> str:
-        return render_type(t, self.tref)
+        # ``builtins.list``: a builder named ``list`` shadows the builtin in these modules
+        return render_type(t, self.tref, seq="builtins.list")
 
     def param_type(self, p: Param) -> str:
         assert p.raw_type is not None
@@ -104,7 +105,7 @@ class NamespaceWriter:
         if children:
             doc += "\n\nSub-namespaces: " + ", ".join(f"``{c}``" for c in children) + "."
         head = [HEADER.format(doc=doc), "from __future__ import annotations", ""]
-        std = ["import importlib"]
+        std = ["import builtins", "import importlib"] if self.ns.ops else ["import importlib"]
         typing_names = {"TYPE_CHECKING", "Any"}
         if self.ns.ops:
             typing_names |= {"Literal"}
@@ -138,7 +139,9 @@ class NamespaceWriter:
         head.append("")
         if self.ns.ops:
             head.append("UNSET = msgspec.UNSET")
-        head.append(f"_SUBMODULES = frozenset({{{', '.join(repr(c) for c in children)}}})")
+        head.append(
+            f"_SUBMODULES = frozenset({{{', '.join(f'{c!r}'.replace(chr(39), chr(34)) for c in children)}}})"
+        )
         head.append("__all__ = [" + ", ".join(f'"{n}"' for n in sorted(funcs + children)) + "]")
         head.append("")
         head.append("")
@@ -154,7 +157,7 @@ class NamespaceWriter:
 
     def core_imports(self) -> list[str]:
         ops = self.ns.ops
-        dec = {"JsonDecoder"} if any(o.result_kind == "json" for o in ops) else set()
+        dec: set[str] = {"JsonDecoder"} if any(o.result_kind == "json" for o in ops) else set()
         if any(o.result_kind == "page" for o in ops):
             dec.add("PageDecoder")
         if any(o.result_kind == "binary" for o in ops):
@@ -351,7 +354,7 @@ class NamespaceWriter:
                 f'        raise _rt.InvalidArgumentError(f"{raw.py_name}: expected str or bytes, got {{type({raw.py_name}).__name__}}")'
             )
             lines.append(
-                f'    _raw = {raw.py_name}.encode() if isinstance({raw.py_name}, str) else {raw.py_name}'
+                f"    _raw = {raw.py_name}.encode() if isinstance({raw.py_name}, str) else {raw.py_name}"
             )
             kw.append(f'body=RawBody(_raw, "{op.raw_content_type}")')
         if op.stream_where:

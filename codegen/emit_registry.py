@@ -114,5 +114,7 @@ def emit_registry(a: Analysis) -> dict[str, str]:
         rows.append(
             f'    ("{op.operation_id}", "{op.method}", "{op.path}", "{module}", "{op.func}", "{op.result_kind}", {page}, {response}),'
         )
-    doc = HEADER.format(doc="The registry of operations: one entry per operation of the spec, with its builder and types.")
+    doc = HEADER.format(
+        doc="The registry of operations: one entry per operation of the spec, with its builder and types."
+    )
     return {"openai_fn/registry.py": doc + TEMPLATE.format(rows="\n".join(rows), count=len(a.ops))}

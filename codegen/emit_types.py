@@ -35,7 +35,7 @@ def emit_types(a: Analysis) -> dict[str, str]:
         "Every type of the API, as frozen msgspec Structs, loaded lazily by name.\n\n"
         "``from openai_fn.types import ChatCompletion`` imports only the module that defines it.",
         {d.name: mod for mod in modules for d in by_module[mod]},
-        modules + ["params"],
+        [*modules, "params"],
     )
     files["openai_fn/types/params/__init__.py"] = index_module(
         "openai_fn.types.params",
@@ -117,6 +117,9 @@ def struct_source(a: Analysis, d: StructDef, ref: Callable[[str], str]) -> list[
         for note in notes(f.type):
             out.append(f"    # widened: {note} (msgspec cannot tell such branches apart)")
         if not f.required:
+            if lenient and text != "Any" and "None" not in text.split(" | "):
+                # answers send null for many optional fields the spec does not mark nullable
+                text = f"{text} | None"
             text = "Any" if text == "Any" else f"{text} | msgspec.UnsetType"
             default: str | None = "msgspec.UNSET"
         elif lenient:
@@ -133,11 +136,17 @@ def struct_source(a: Analysis, d: StructDef, ref: Callable[[str], str]) -> list[
         out.append(line)
         out.extend(doc_block(f.description, "    ", limit=400))
     if d.tag_field:
-        values = (d.tag, *(a.defs[s].tag for s in d.subclasses if isinstance(a.defs[s], StructDef)))
+        values: list[str] = [d.tag or ""]
+        for sub_name in d.subclasses:
+            sub = a.defs[sub_name]
+            if isinstance(sub, StructDef) and sub.tag is not None:
+                values.append(sub.tag)
         out.append("")
         out.append("    @property")
-        out.append(f"    def {d.tag_field}(self) -> {literal(tuple(v for v in values if v is not None))}:")
-        out.append(f'        """The ``{d.tag_field}`` tag of this value (a msgspec union tag, not a stored field)."""')
+        out.append(f"    def {d.tag_field}(self) -> {literal(tuple(values))}:")
+        out.append(
+            f'        """The ``{d.tag_field}`` tag of this value (a msgspec union tag, not a stored field)."""'
+        )
         out.append("        return self.__struct_config__.tag  # type: ignore[return-value]")
     if not fields and not d.tag_field and not doc:
         out.append("    pass")
@@ -154,13 +163,25 @@ def alias_source(d: AliasDef, ref: Callable[[str], str]) -> list[str]:
 
 
 def order_aliases(a: Analysis, aliases: list[AliasDef]) -> list[AliasDef]:
-    names = {d.name for d in aliases}
-    graph: dict[str, set[str]] = {}
-    for d in sorted(aliases, key=lambda d: d.name):
-        graph[d.name] = {n for n in a.model.refs_of(d.type) if n in names and n != d.name}
-    order = list(graphlib.TopologicalSorter(graph).static_order())
+    """Aliases after the aliases they use (deterministic: by name among those ready)."""
     by_name = {d.name: d for d in aliases}
-    return [by_name[n] for n in order]
+    deps = {
+        d.name: sorted(n for n in a.model.refs_of(d.type) if n in by_name and n != d.name) for d in aliases
+    }
+    out: list[AliasDef] = []
+    done: set[str] = set()
+
+    def visit(name: str, stack: frozenset[str]) -> None:
+        if name in done or name in stack:
+            return
+        for dep in deps[name]:
+            visit(dep, stack | {name})
+        done.add(name)
+        out.append(by_name[name])
+
+    for name in sorted(by_name):
+        visit(name, frozenset())
+    return out
 
 
 def check_alias_cycles(a: Analysis, by_module: dict[str, list[Def]]) -> None:
@@ -237,9 +258,9 @@ def typeddict_source(d: StructDef, ref: Callable[[str], str]) -> list[str]:
     out = ["", ""]
     name = param_name(d.name)
     fields = d.fields
-    valid = all(f.api_name.isidentifier() and f.api_name == f.py_name.rstrip("_") for f in fields) and not any(
-        f.py_name != f.api_name for f in fields
-    )
+    valid = all(
+        f.api_name.isidentifier() and f.api_name == f.py_name.rstrip("_") for f in fields
+    ) and not any(f.py_name != f.api_name for f in fields)
     rendered: list[tuple[str, str, str]] = []
     for f in fields:
         assert f.raw_type is not None

@@ -97,7 +97,9 @@ class Operation:
 
 def fallback_name(method: str, path: str) -> str:
     segs = [s for s in path.split("?")[0].strip("/").split("/") if not s.startswith("{")]
-    verb = {"get": "retrieve", "post": "create", "delete": "delete", "put": "update", "patch": "update"}[method]
+    verb = {"get": "retrieve", "post": "create", "delete": "delete", "put": "update", "patch": "update"}[
+        method
+    ]
     if method == "get" and not path.rstrip("/").endswith("}"):
         verb = "list"
     return ".".join(re.sub(r"[^0-9a-z_]", "_", s.lower()) for s in segs) + "." + verb
@@ -133,7 +135,7 @@ def build_operation(path: str, method: str, op: JSON, model: SchemaModel) -> Ope
         taken.add(p.py_name)
         params.append(p)
 
-    for raw in op.get("parameters") or []:
+    for raw in cast("list[Any]", op.get("parameters") or []):
         prm = as_dict(raw)
         where = str(prm["in"])
         schema = as_dict(prm.get("schema"))
@@ -158,7 +160,9 @@ def build_operation(path: str, method: str, op: JSON, model: SchemaModel) -> Ope
     raw_content_type: str | None = None
     content = as_dict(as_dict(op.get("requestBody")).get("content"))
     if content:
-        if "multipart/form-data" in content and has_binary(model, as_dict(content["multipart/form-data"].get("schema"))):
+        if "multipart/form-data" in content and has_binary(
+            model, as_dict(content["multipart/form-data"].get("schema"))
+        ):
             body_kind, ct = "multipart", "multipart/form-data"
         elif "application/json" in content:
             body_kind, ct = "json", "application/json"
@@ -169,7 +173,17 @@ def build_operation(path: str, method: str, op: JSON, model: SchemaModel) -> Ope
             raw_content_type = ct
         schema = as_dict(content[ct].get("schema"))
         if body_kind == "raw":
-            add(Param("content", "content", TPrim("str"), True, str(schema.get("description") or ""), "raw", schema))
+            add(
+                Param(
+                    "content",
+                    "content",
+                    TPrim("str"),
+                    True,
+                    str(schema.get("description") or ""),
+                    "raw",
+                    schema,
+                )
+            )
         else:
             body_type = schema_type(model, schema, ctx + "Request")
             struct = model.struct(body_type.name) if isinstance(body_type, TRef) else None
@@ -208,12 +222,12 @@ def build_operation(path: str, method: str, op: JSON, model: SchemaModel) -> Ope
                 result_kind = "binary"
             else:
                 response_type = schema_type(model, rschema, ctx + "Response")
-        elif rcontent:
-            result_kind = "binary"
-        elif path.split("?")[0].endswith("/content"):
+        elif rcontent or path.split("?")[0].endswith("/content"):
             result_kind = "binary"
         if "text/event-stream" in rcontent:
-            stream_event = schema_type(model, as_dict(rcontent["text/event-stream"].get("schema")), ctx + "Event")
+            stream_event = schema_type(
+                model, as_dict(rcontent["text/event-stream"].get("schema")), ctx + "Event"
+            )
         break
 
     stream_where: str | None = None
@@ -282,7 +296,9 @@ def is_file_type(model: SchemaModel, t: T) -> bool:
     return False
 
 
-def page_info(model: SchemaModel, method: str, params: list[Param], response: T) -> tuple[str | None, T | None]:
+def page_info(
+    model: SchemaModel, method: str, params: list[Param], response: T
+) -> tuple[str | None, T | None]:
     """The pagination style of a list answer, from its query parameters and its fields."""
     if method != "get" or not isinstance(response, TRef):
         return None, None

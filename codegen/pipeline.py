@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,15 +58,6 @@ class Analysis:
         return self.model.defs
 
 
-class _Owner:
-    """A pseudo-definition for fixing types that sit in an operation (request or answer side)."""
-
-    def __init__(self, name: str, request: bool, response: bool) -> None:
-        self.name = name
-        self.request = request
-        self.response = response
-
-
 def analyse(spec: Mapping[str, Any]) -> Analysis:
     model = SchemaModel(spec["components"]["schemas"])
     ops = build_operations(spec, model)
@@ -109,33 +102,39 @@ def response_refs(model: SchemaModel, op: Operation) -> list[str]:
     return refs(model, [op.response_type, op.item_type, op.stream_event])
 
 
+def owners_module(keys: set[str]) -> str:
+    """The module of types used by several resources: named after them, so that importing one
+    resource's types never imports types only other resources use."""
+    if len(keys) == 1:
+        return next(iter(keys))
+    names = sorted(keys)
+    joined = "_".join(names)
+    if len(joined) <= 40:
+        return f"shared_{joined}"
+    digest = hashlib.sha1(joined.encode()).hexdigest()[:6]
+    return f"shared_{names[0]}_{names[1]}_{len(names)}_{digest}"
+
+
 def assign_modules(model: SchemaModel, ops: list[Operation]) -> None:
     owners: dict[str, set[str]] = {}
     for op in ops:
         key = module_key(op.dotted)
         for name in model.closure(request_refs(model, op) + response_refs(model, op)):
             owners.setdefault(name, set()).add(key)
-    unreached: list[Def] = []
+    reached_modules: set[str] = set()
     for name, d in model.defs.items():
         keys = owners.get(name)
         if keys:
-            d.module = next(iter(keys)) if len(keys) == 1 else "shared"
-        else:
-            d.module = ""
-            unreached.append(d)
-    # A type no operation reaches (stream and webhook events, realtime messages …) goes to the one
-    # resource module it references, so that aliases (evaluated at import) never make ``shared``
-    # import a resource module; otherwise by name prefix; otherwise ``shared``.
-    for _ in range(5):
-        for d in unreached:
-            if d.module:
-                continue
-            mods = {model.defs[n].module for n in model.def_refs(d) if n in model.defs} - {"shared", ""}
-            if len(mods) == 1:
-                d.module = mods.pop()
-    for d in unreached:
-        if not d.module:
-            d.module = next((mod for prefix, mod in UNREACHED_MODULES if d.name.startswith(prefix)), "shared")
+            d.module = owners_module(keys)
+            reached_modules.add(d.module)
+    # Types no operation reaches (stream and webhook events, realtime messages, request item
+    # variants behind a widened union …) go to modules of their own, by name prefix, so that
+    # they never weigh on importing the types an operation needs.
+    for name, d in model.defs.items():
+        if name in owners:
+            continue
+        mod = next((mod for prefix, mod in UNREACHED_MODULES if name.startswith(prefix)), "extras")
+        d.module = f"{mod}_extras" if mod in reached_modules else mod
     for d in model.defs.values():
         if isinstance(d, StructDef) and d.base is not None:
             base = model.defs[d.base]
@@ -166,16 +165,16 @@ def break_import_cycles(model: SchemaModel) -> None:
 
     for _ in range(50):
         edges = import_edges(model)
-        graph: dict[str, set[str]] = {}
-        for src, dst in edges:
-            graph.setdefault(src, set()).add(dst)
+        graph: dict[str, list[str]] = {}
+        for src, dst in sorted(edges):
+            graph.setdefault(src, []).append(dst)
         try:
-            graphlib.TopologicalSorter(graph).prepare()
+            graphlib.TopologicalSorter(dict(sorted(graph.items()))).prepare()
             return
         except graphlib.CycleError as exc:
             cycle: list[str] = exc.args[1]
         # the edge of the cycle carried by the fewest definitions is the cheapest to undo
-        pairs = list(zip(cycle, cycle[1:], strict=False))
+        pairs = list(itertools.pairwise(cycle))
         src, dst = min(pairs, key=lambda p: (len(edges[p]), p))
         for d in edges[(src, dst)]:
             if isinstance(d, AliasDef):

@@ -20,9 +20,14 @@ def render_type(t: T, ref: Callable[[str], str], *, file: str = "Any", seq: str 
     if isinstance(t, TRef):
         return ref(t.name)
     if isinstance(t, TPrim):
-        return {"str": "str", "int": "int", "float": "float", "bool": "bool", "none": "None", "any": "Any"}.get(
-            t.kind, file
-        )
+        return {
+            "str": "str",
+            "int": "int",
+            "float": "float",
+            "bool": "bool",
+            "none": "None",
+            "any": "Any",
+        }.get(t.kind, file)
     if isinstance(t, TLit):
         return literal(t.values)
     if isinstance(t, TList):

@@ -21,7 +21,17 @@ __all__ = ["SchemaModel", "pascal", "py_field_name", "type_name"]
 JSON = dict[str, Any]
 
 RESERVED_TYPE_NAMES = frozenset(
-    {"Any", "Literal", "BaseModel", "UnknownVariant", "UNSET", "UnsetType", "msgspec", "TypedDict", "Required"}
+    {
+        "Any",
+        "Literal",
+        "BaseModel",
+        "UnknownVariant",
+        "UNSET",
+        "UnsetType",
+        "msgspec",
+        "TypedDict",
+        "Required",
+    }
 )
 BASEMODEL_ATTRS = frozenset({"to_dict", "to_json"})
 
@@ -132,7 +142,7 @@ class SchemaModel:
             if not props:
                 return None
             return {"properties": props, "required": required}
-        if "anyOf" in schema or "oneOf" in schema or "$ref" in schema:
+        if "$ref" in schema or (("anyOf" in schema or "oneOf" in schema) and not constraint_only(schema)):
             return None
         props = as_dict(schema.get("properties"))
         if props and (schema.get("type") in (None, "object")):
@@ -155,7 +165,9 @@ class SchemaModel:
             const = self.const_of(prop)
             desc = str(prop.get("description") or self.deref(prop).get("description") or "")
             struct.fields.append(
-                Field(api_name, py_name, ftype, api_name in required, desc, const, bool(prop.get("deprecated")))
+                Field(
+                    api_name, py_name, ftype, api_name in required, desc, const, bool(prop.get("deprecated"))
+                )
             )
 
     def const_of(self, prop: JSON) -> Any:
@@ -166,7 +178,7 @@ class SchemaModel:
         if isinstance(enum, list) and len(cast("list[Any]", enum)) == 1 and isinstance(enum[0], str):
             return enum[0]
         for key in ("anyOf", "oneOf", "allOf"):
-            branches = [as_dict(b) for b in prop.get(key) or []]
+            branches = [as_dict(b) for b in cast("list[Any]", prop.get(key) or [])]
             real = [b for b in branches if b.get("type") != "null"]
             if len(real) == 1 and len(branches) <= 2:
                 return self.const_of(real[0])
@@ -191,7 +203,7 @@ class SchemaModel:
                 return TPrim("bool")
             return TLit((value,))
         for key in ("anyOf", "oneOf"):
-            if key in schema:
+            if key in schema and not constraint_only(schema):
                 return self.lower_union(schema, key, ctx)
         if "allOf" in schema:
             parts = [as_dict(p) for p in schema["allOf"]]
@@ -302,6 +314,14 @@ class SchemaModel:
             seen.add(name)
             stack.extend(self.def_refs(self.defs[name]))
         return seen
+
+
+def constraint_only(schema: JSON) -> bool:
+    """An object whose ``anyOf``/``oneOf`` only says which properties are required (one of several)."""
+    branches = [as_dict(b) for key in ("anyOf", "oneOf") for b in cast("list[Any]", schema.get(key) or [])]
+    return bool(schema.get("properties")) and all(
+        set(b) <= {"required", "description", "title"} for b in branches
+    )
 
 
 def union(members: Iterable[T], discriminator: str | None = None, note: str = "") -> T:

@@ -21,7 +21,7 @@ Unions of tagged Structs in types that appear in answers also get a catch-all me
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .ir import ANY, AliasDef, Def, Field, StructDef, T, TDict, TList, TLit, TPrim, TRef, TUnion
 from .schema import SchemaModel, pascal
@@ -93,7 +93,9 @@ class UnionFixer:
             return tuple(str(v) for v in t.values)
         return ()
 
-    def union_tag(self, u: TUnion, request: bool) -> tuple[str, list[StructDef], dict[str, list[StructDef]]] | None:
+    def union_tag(
+        self, u: TUnion, request: bool
+    ) -> tuple[str, list[StructDef], dict[str, list[StructDef]]] | None:
         """The tag field of a union of Structs, its Structs, and groups of Structs sharing one tag value."""
         structs = self.struct_leaves(self.raw_leaves(u))
         if len(structs) < 2:
@@ -113,7 +115,10 @@ class UnionFixer:
             if not ok:
                 continue
             dupes = {v: group for v, group in by_value.items() if len(group) > 1}
-            if dupes and (request or any(len(self.tag_values(self.field(s, fieldname))) > 1 for g in dupes.values() for s in g)):
+            if dupes and (
+                request
+                or any(len(self.tag_values(self.field(s, fieldname))) > 1 for g in dupes.values() for s in g)
+            ):
                 continue
             return fieldname, structs, dupes
         return None
@@ -148,7 +153,9 @@ class UnionFixer:
         for name, counter in sorted(votes.items()):
             s = self.model.struct(name)
             assert s is not None
-            best = max(counter, key=lambda f: (counter[f], -TAG_CANDIDATES.index(f) if f in TAG_CANDIDATES else -99))
+            best = max(
+                counter, key=lambda f: (counter[f], -TAG_CANDIDATES.index(f) if f in TAG_CANDIDATES else -99)
+            )
             if len(counter) > 1:
                 self.tag_conflicts.append(f"{name}: tag fields {dict(counter)}, chose {best!r}")
             self.set_tag(s, best, self.tag_values(self.field(s, best)))
@@ -172,7 +179,9 @@ class UnionFixer:
             self.model.defs[sub.name] = sub
             s.subclasses.append(sub.name)
 
-    def merge_duplicates(self, u: TUnion, owner: Def, fieldname: str, dupes: dict[str, list[StructDef]]) -> None:
+    def merge_duplicates(
+        self, u: TUnion, owner: Def, fieldname: str, dupes: dict[str, list[StructDef]]
+    ) -> None:
         """Branches of an answer's union that share a tag value become one Struct with all their fields."""
         mapping: dict[str, str] = {}
         for value, group in dupes.items():
@@ -189,7 +198,9 @@ class UnionFixer:
                                 old.type = TUnion(tuple(dict.fromkeys((old.type, f.type))))
                             old.required = old.required and f.required
                         else:
-                            fields[f.api_name] = Field(f.api_name, f.py_name, f.type, False, f.description, f.const)
+                            fields[f.api_name] = Field(
+                                f.api_name, f.py_name, f.type, False, f.description, f.const
+                            )
                 fields[fieldname].const = value
                 merged = StructDef(
                     merged_name,
@@ -272,7 +283,9 @@ class UnionFixer:
         members = [self.fix(m, owner, where) for m in t.members]
         leaves = dedupe(leaf for m in members for leaf in self.leaves(m))
         if replace:
-            leaves = dedupe(TRef(replace[x.name]) if isinstance(x, TRef) and x.name in replace else x for x in leaves)
+            leaves = dedupe(
+                TRef(replace[x.name]) if isinstance(x, TRef) and x.name in replace else x for x in leaves
+            )
         problem = self.problem(leaves, owner.request)
         if problem is None and not replace:
             out = list(dict.fromkeys(members))
@@ -288,7 +301,9 @@ class UnionFixer:
 
     def category(self, leaf: T) -> str:
         if isinstance(leaf, TPrim):
-            return {"str": "str", "int": "int", "float": "float", "bool": "bool", "none": "none"}.get(leaf.kind, "any")
+            return {"str": "str", "int": "int", "float": "float", "bool": "bool", "none": "none"}.get(
+                leaf.kind, "any"
+            )
         if isinstance(leaf, TLit):
             return "str" if all(isinstance(v, str) for v in leaf.values) else "int"
         if isinstance(leaf, TList):
@@ -322,7 +337,9 @@ class UnionFixer:
             tags = [self.tag_of(leaf) for leaf in leaves if self.category(leaf) == "tagged"]
             if len(set(tags)) != len(tags):
                 return "two branches share a tag"
-            if request and any(not self.tag_required(leaf) for leaf in leaves if self.category(leaf) == "tagged"):
+            if request and any(
+                not self.tag_required(leaf) for leaf in leaves if self.category(leaf) == "tagged"
+            ):
                 return "the tag is optional on a branch sent in requests"
         return None
 
@@ -364,6 +381,51 @@ class UnionFixer:
         if any(isinstance(t, TRef) and t.name in CATCH_ALL_NAMES for t in tagged):
             return None
         return TRef(CATCH_ALL[self.tag_field_of(tagged[0])])
+
+    def merge_structs(self, refs: Sequence[T], where: str) -> str:
+        """Untagged object branches of an answer: one Struct with every branch's fields, all optional."""
+        structs: list[StructDef] = []
+        for r in refs:
+            assert isinstance(r, TRef)
+            s = self.model.struct(r.name)
+            assert s is not None
+            while s.base is not None:
+                base = self.model.struct(s.base)
+                assert base is not None
+                s = base
+            if s not in structs:
+                structs.append(s)
+        key = ("", "", tuple(s.name for s in structs))
+        if key in self.merged:
+            return self.merged[key]
+        name = self.model.fresh(pascal(where.replace("[]", " item").replace("{}", " value")) + "Merged")
+        fields: dict[str, Field] = {}
+        for s in structs:
+            for f in s.fields:
+                t = f.raw_type if f.raw_type is not None else f.type
+                if f.api_name in fields:
+                    old = fields[f.api_name]
+                    if old.type != t:
+                        old.type = TUnion(tuple(dict.fromkeys((old.type, t))))
+                else:
+                    fields[f.api_name] = Field(f.api_name, f.py_name, t, False, f.description)
+        merged = StructDef(
+            name,
+            f"merged branches of {where}",
+            "One of "
+            + ", ".join(f"`{s.name}`" for s in structs)
+            + ": msgspec cannot tell these apart, so this"
+            " Struct has the fields of all of them (each optional).",
+            fields=list(fields.values()),
+            response=True,
+            note="merged from " + ", ".join(s.name for s in structs),
+        )
+        self.model.defs[name] = merged
+        self.merged[key] = name
+        for f in merged.fields:
+            f.raw_type = f.type
+            f.type = self.fix(f.type, merged, f"{name}.{f.api_name}")
+        return name
 
     def rebuild(self, leaves: list[T], owner: Def, where: str, problem: str) -> T:
         response = owner.response
@@ -418,7 +480,13 @@ class UnionFixer:
                 if catch_all is not None:
                     out.append(catch_all)
             else:
-                out.append(TDict(ANY))
+                structs = [
+                    o for o in objects if isinstance(o, TRef) and self.model.struct(o.name) is not None
+                ]
+                if response and not owner.request and len(structs) == len(objects):
+                    out.append(TRef(self.merge_structs(structs, where)))
+                else:
+                    out.append(TDict(ANY))
         if by_cat.get("none"):
             out.append(TPrim("none"))
         return TUnion(tuple(out), note=problem)

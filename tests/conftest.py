@@ -37,3 +37,8 @@ def _no_ambient_openai_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_LOG",
                  "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION", "AZURE_OPENAI_AD_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+
+
+# Real servers on loopback (llmock for the integration tier, Prism for the contract tier): session
+# fixtures `llmock_server`/`llmock`/`prism`, and the contract tier's counts in the terminal summary.
+pytest_plugins = ["tests.servers"]

@@ -8,7 +8,7 @@ import msgspec
 import pytest
 
 from openai_fn.core.decoders import StreamDecoder
-from openai_fn.core.model import UnknownVariant
+from openai_fn.core.model import UnknownEventVariant, UnknownVariant
 from openai_fn.core.sse import ServerSentEvent, decode_sse
 from openai_fn.core.stream_events import DONE, SKIP, EventReader, StreamError, error_of, read_event
 
@@ -167,7 +167,9 @@ def test_assistant_events_are_keyed_by_the_event_name() -> None:
 def test_assistant_done_and_unknown_events() -> None:
     assert read_event(ASSISTANT, sse(b"[DONE]", "done")) is DONE
     out = read_event(ASSISTANT, sse(b'{"id":"x"}', "thread.something.new"))
-    assert out == UnknownVariant(original_type="thread.something.new", data={"id": "x"})
+    assert out == UnknownEventVariant(
+        original_type="thread.something.new", data={"event": "thread.something.new", "data": {"id": "x"}}
+    )
 
 
 def test_assistant_run_failure_with_last_error_is_an_event() -> None:

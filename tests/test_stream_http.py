@@ -329,3 +329,30 @@ def test_stream_over_a_plain_httpx_client(loopback: LoopbackServer) -> None:
         stream: Stream[Chunk] = Stream(response=response, decoder=StreamDecoder(Chunk))
         assert [r.unwrap() for r in stream.results()] == EXPECTED
         assert "req_stream" in repr(stream)
+
+
+def test_gzip_encoded_stream_is_decoded(loopback: LoopbackServer) -> None:
+    import zlib
+
+    packer = zlib.compressobj(wbits=31)  # gzip framing, flushed per event as a proxy would
+    body = [packer.compress(e.encode()) + packer.flush(zlib.Z_SYNC_FLUSH) for e in [*EVENTS, DONE]] + [packer.flush()]
+    loopback.enqueue(Reply(headers=[("content-type", "text/event-stream"), ("content-encoding", "gzip")], body=body))
+    with oa.OpenAI(api_key=KEY, base_url=loopback.base_url) as client:
+        assert list(sync_stream(client)) == EXPECTED
+
+
+@pytest.mark.anyio
+async def test_async_typed_stream_error_event(loopback: LoopbackServer) -> None:
+    events = [
+        'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"Hi","sequence_number":1}\n\n',
+        'event: error\ndata: {"type":"error","code":"server_error","message":"Overloaded","param":null,"sequence_number":2}\n\n',
+    ]
+    loopback.enqueue(sse(pieces(events, 16)))
+    request = oa.make_request("POST", "/responses", body={"stream": True}, stream=True, stream_format="typed")
+    async with oa.AsyncOpenAI(api_key=KEY, base_url=loopback.base_url) as client:
+        stream: Any = (await client.run(request)).unwrap()
+        results = [result async for result in stream.results()]
+    assert results[0] == Success({"type": "response.output_text.delta", "delta": "Hi", "sequence_number": 1})
+    error = results[1].failure()
+    assert type(error) is oa.APIError and error.message == "Overloaded" and error.code == "server_error"
+    assert len(results) == 2

@@ -85,18 +85,40 @@ class SSEDecoder:
             self._skip_lf = chunk[-1] == 13
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         lines = chunk.split(b"\n")
+        rest = lines.pop()
         partial = self._partial
-        if len(lines) == 1:  # no line end in this chunk: keep it, join later (linear, not quadratic)
-            partial.append(chunk)
+        if not lines:  # no line end in this chunk: keep it, join later (linear, not quadratic)
+            partial.append(rest)
             return []
         if partial:
             partial.append(lines[0])
             lines[0] = b"".join(partial)
             partial.clear()
-        rest = lines.pop()
         if rest:
             partial.append(rest)
         return self._take_lines(lines)
+
+    def _take_lines(self, lines: list[bytes]) -> list[ServerSentEvent]:
+        """Interpret complete lines; the hot path (``data:`` lines and blank lines) stays inline."""
+        events: list[ServerSentEvent] = []
+        data = self._data
+        dirty = self._dirty
+        for line in lines:
+            if not line:
+                if dirty:
+                    payload = data[0] if len(data) == 1 else b"\n".join(data)
+                    events.append(ServerSentEvent(payload, self._event, self._last_id, self._retry))
+                    data = self._data = []
+                    self._event = None
+                    self._retry = None
+                    dirty = False
+            elif line[:5] == b"data:":
+                data.append(line[6:] if line[5:6] == b" " else line[5:])
+                dirty = True
+            elif line[0] != 58:  # not a ":" comment
+                dirty = self._field(line) or dirty
+        self._dirty = dirty
+        return events
 
     def finish(self) -> list[ServerSentEvent]:
         """Call at the end of the body: an event still open (no blank line after it) is returned.
@@ -115,23 +137,8 @@ class SSEDecoder:
         self._skip_lf = False
         return events
 
-    def _take_lines(self, lines: list[bytes]) -> list[ServerSentEvent]:
-        events: list[ServerSentEvent] = []
-        data = self._data
-        for line in lines:
-            if not line:
-                if self._dirty:
-                    events.append(self._dispatch())
-                    data = self._data
-            elif line.startswith(b"data:"):
-                value = line[5:]
-                data.append(value[1:] if value[:1] == b" " else value)
-                self._dirty = True
-            elif line[0] != 58:  # not a ":" comment
-                self._field(line)
-        return events
-
-    def _field(self, line: bytes) -> None:
+    def _field(self, line: bytes) -> bool:
+        """Apply a non-``data:`` field line; whether it was a field that makes an event."""
         name, _, value = line.partition(b":")
         if value[:1] == b" ":
             value = value[1:]
@@ -141,15 +148,15 @@ class SSEDecoder:
             self._event = value.decode("utf-8", "replace")
         elif name == b"id":
             if b"\0" in value:
-                return
+                return False
             self._last_id = value.decode("utf-8", "replace")
         elif name == b"retry":
             if not value.isdigit():
-                return
+                return False
             self._retry = int(value)
         else:
-            return  # unknown fields are ignored, as the standard says
-        self._dirty = True
+            return False  # unknown fields are ignored, as the standard says
+        return True
 
     def _dispatch(self) -> ServerSentEvent:
         data = self._data

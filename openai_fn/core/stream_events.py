@@ -10,7 +10,8 @@ The three formats of the API:
 - ``"typed"`` — ``event:`` + ``data:`` whose JSON carries its ``type`` (Responses, images,
   audio); an unknown ``type`` decodes to a generic event, never a failure;
 - ``"assistant"`` — Assistants run events, keyed by the SSE ``event:`` name and decoded as
-  ``{"event": name, "data": ...}``; ``event: done`` / ``data: [DONE]`` ends them.
+  ``{"event": name, "data": ...}``; ``event: done`` / ``data: [DONE]`` ends them; an unknown
+  name decodes to ``UnknownEventVariant``.
 
 In every format an error event — a top-level ``error`` object, or ``"type": "error"`` / ``event:
 error`` with a top-level ``message`` — becomes a :class:`StreamError`, and an event with no data
@@ -20,7 +21,6 @@ error`` with a top-level ``message`` — becomes a :class:`StreamError`, and an 
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Callable
 from typing import Any, Generic, Literal, TypeVar, cast
 
@@ -28,7 +28,8 @@ import msgspec
 
 from .decoders import StreamDecoder
 from .decoding import json_decoder
-from .model import UnknownVariant
+from .lenient import decode_lenient
+from .model import UnknownEventVariant, UnknownVariant
 from .sse import ServerSentEvent
 
 __all__ = ["DONE", "SKIP", "Control", "Done", "EventReader", "Skip", "StreamError", "event_reader", "read_event"]
@@ -118,15 +119,14 @@ class EventReader(Generic[E]):
             return self._decode(payload)
         except msgspec.ValidationError as exc:
             failure = exc
-        lenient = _lenient_decoder()
-        if lenient is not None:
-            try:
-                return lenient(self.event_type, payload)
-            except msgspec.ValidationError as exc:
-                failure = exc
-        if kind is not None and self.format != "chunks":
-            value = cast("dict[str, Any]", obj) if isinstance(obj, dict) else {"data": obj}
-            return cast("E", UnknownVariant(original_type=kind, data=value))
+        try:  # an answer from a newer API: unknown union members become generic events
+            return decode_lenient(self.event_type, payload)
+        except msgspec.ValidationError as exc:
+            failure = exc
+        if self.format == "assistant" and kind is not None:  # as the lenient decoder would: the whole object
+            return cast("E", UnknownEventVariant(original_type=kind, data={"event": kind, "data": obj}))
+        if self.format == "typed" and kind is not None:
+            return cast("E", UnknownVariant(original_type=kind, data=cast("dict[str, Any]", obj)))
         return StreamError(f"Event does not match the expected schema: {failure}", obj, "invalid")
 
 
@@ -164,13 +164,3 @@ def read_event(decoder: StreamDecoder, sse: ServerSentEvent) -> Any:
 
 def _assistant_payload(name: str | None, data: bytes) -> bytes:
     return b'{"event":' + msgspec.json.encode(name or "message") + b',"data":' + data + b"}"
-
-
-@functools.cache
-def _lenient_decoder() -> Callable[[Any, bytes], Any] | None:
-    """``openai_fn.core.lenient.decode_lenient`` when the generated types' lenient decoder is there."""
-    try:
-        lenient = importlib.import_module(f"{__package__}.lenient")
-    except ImportError:
-        return None
-    return cast("Callable[[Any, bytes], Any]", lenient.decode_lenient)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import anyio
 import httpx
@@ -159,7 +159,11 @@ class AsyncOpenAI:
         finally:
             await response.aclose()
 
-    def paginate(self, request: Request[Page[T]], *, pages: bool = False) -> AsyncPager[T]:
+    @overload
+    def paginate(self, request: Request[Page[T]], *, pages: Literal[False] = False) -> AsyncPager[T]: ...
+    @overload
+    def paginate(self, request: Request[Page[T]], *, pages: Literal[True]) -> AsyncPager[Page[T]]: ...
+    def paginate(self, request: Request[Page[Any]], *, pages: bool = False) -> AsyncPager[Any]:
         """Iterate over every item (or page, with ``pages=True``) lazily, fetching pages on demand."""
         from .pagination import AsyncPager
 

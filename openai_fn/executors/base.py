@@ -109,6 +109,9 @@ def httpx_request(wire: WireRequest, content: Any, content_type: str | None = No
     headers = wire.headers
     if content_type is not None:
         headers = [*headers, ("content-type", content_type)]
+    length = getattr(content, "content_length", None)
+    if isinstance(length, int):  # a streamed body of known size goes without chunked encoding
+        headers = [*headers, ("content-length", str(length))]
     return httpx.Request(
         wire.method,
         wire.url,

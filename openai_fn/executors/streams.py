@@ -23,7 +23,7 @@ import anyio
 import httpx
 from returns.result import Failure, Result, Success
 
-from ..core.decoders import StreamDecoder
+from ..core.decoders import StreamDecoder, type_name
 from ..core.errors import APIConnectionError, APIError, APIResponseValidationError, OpenAIError
 from ..core.sse import SSEDecoder
 from ..core.stream_events import Control, Done, EventReader, Skip, StreamError, event_reader
@@ -58,7 +58,10 @@ class _Base(Generic[E]):
         return self.response.headers.get("x-request-id")
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(event_type={self.decoder.event_type!r}, request_id={self.request_id!r})"
+        name = type_name(self.decoder.event_type)
+        if len(name) > 80:  # a union of dozens of event types: its first member says enough
+            name = name[:77] + "..."
+        return f"{type(self).__name__}[{self.decoder.format}]({name}, request_id={self.request_id!r})"
 
     def _error(self, outcome: StreamError, *, at_end: bool = False) -> APIError:
         request = self.response.request
@@ -90,6 +93,11 @@ class _Base(Generic[E]):
 
     def _needs_done(self) -> bool:
         return self.decoder.format == "chunks"
+
+
+def _plain_body(response: httpx.Response) -> bool:
+    """Unread and not content-encoded: the raw bytes are the body, one decoding layer fewer per chunk."""
+    return not response.is_stream_consumed and response.headers.get("content-encoding", "identity") == "identity"
 
 
 class Stream(_Base[E]):
@@ -139,7 +147,7 @@ class Stream(_Base[E]):
         response = self.response
         feed = self._sse.feed
         read = self._reader
-        chunks = response.iter_bytes()
+        chunks = response.iter_raw() if _plain_body(response) else response.iter_bytes()
         try:
             try:
                 for chunk in chunks:
@@ -233,7 +241,7 @@ class AsyncStream(_Base[E]):
         response = self.response
         feed = self._sse.feed
         read = self._reader
-        chunks = response.aiter_bytes()
+        chunks = response.aiter_raw() if _plain_body(response) else response.aiter_bytes()
         try:
             try:
                 async for chunk in chunks:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Generator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import httpx
 from returns.result import Result, Success
@@ -158,7 +158,11 @@ class OpenAI:
         finally:
             response.close()
 
-    def paginate(self, request: Request[Page[T]], *, pages: bool = False) -> SyncPager[T]:
+    @overload
+    def paginate(self, request: Request[Page[T]], *, pages: Literal[False] = False) -> SyncPager[T]: ...
+    @overload
+    def paginate(self, request: Request[Page[T]], *, pages: Literal[True]) -> SyncPager[Page[T]]: ...
+    def paginate(self, request: Request[Page[Any]], *, pages: bool = False) -> SyncPager[Any]:
         """Iterate over every item (or page, with ``pages=True``) lazily, fetching pages on demand."""
         from .pagination import SyncPager
 

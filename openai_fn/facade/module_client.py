@@ -8,7 +8,7 @@ a changed setting takes effect on the next call: the executor is derived again w
 from __future__ import annotations
 
 import sys
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, overload
 
 from returns.result import Result
 
@@ -108,8 +108,12 @@ def run_raw(request: Request[T]) -> Result[APIResponse[T], OpenAIError]:
     return default_client().run_raw(request)
 
 
-def paginate(request: Request[Page[T]], *, pages: bool = False) -> SyncPager[T]:
-    return default_client().paginate(request, pages=pages)
+@overload
+def paginate(request: Request[Page[T]], *, pages: Literal[False] = False) -> SyncPager[T]: ...
+@overload
+def paginate(request: Request[Page[T]], *, pages: Literal[True]) -> SyncPager[Page[T]]: ...
+def paginate(request: Request[Page[Any]], *, pages: bool = False) -> SyncPager[Any]:
+    return SyncPager(default_client().run, request, pages=pages)
 
 
 async def arun(request: Request[T]) -> Result[T, OpenAIError]:
@@ -121,5 +125,9 @@ async def arun_raw(request: Request[T]) -> Result[APIResponse[T], OpenAIError]:
     return await default_async_client().run_raw(request)
 
 
-def apaginate(request: Request[Page[T]], *, pages: bool = False) -> AsyncPager[T]:
-    return default_async_client().paginate(request, pages=pages)
+@overload
+def apaginate(request: Request[Page[T]], *, pages: Literal[False] = False) -> AsyncPager[T]: ...
+@overload
+def apaginate(request: Request[Page[T]], *, pages: Literal[True]) -> AsyncPager[Page[T]]: ...
+def apaginate(request: Request[Page[Any]], *, pages: bool = False) -> AsyncPager[Any]:
+    return AsyncPager(default_async_client().run, request, pages=pages)

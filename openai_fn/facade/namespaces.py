@@ -99,8 +99,12 @@ def _bind_helper(executor: Any, target: str) -> Callable[..., Any]:
     return functools.update_wrapper(functools.partial(helper, executor), helper)
 
 
-def namespace_for(executor: Any, name: str, *, is_async: bool) -> Namespace:
+def namespace_for(executor: Any, name: str, *, is_async: bool) -> Any:
     """The top-level namespace ``name`` (``chat``, ``files``, …) of ``executor``; AttributeError if there is none."""
+    if name == "webhooks":
+        from .webhooks import Webhooks
+
+        return Webhooks(executor.config.webhook_secret)
     from .helper_table import register
 
     register()

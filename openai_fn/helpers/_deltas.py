@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, cast
 
 import msgspec
 
-__all__ = ["accumulate_delta", "plain"]
+from ..core.lenient import convert_lenient
+
+__all__ = ["accumulate_delta", "as_dict", "as_list", "convert_value", "deep_copy", "generated_type", "plain"]
 
 _REPLACED = frozenset({"index", "type", "role"})
 """Keys that name rather than describe: a repeated value replaces the old one (``"assistant"`` stays one word)."""
@@ -72,3 +75,37 @@ def _fresh(value: Any) -> Any:
         _merge_list(out, cast("list[Any]", value))
         return out
     return value
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is an object of plain data, else an empty one."""
+    return cast("dict[str, Any]", value) if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a list, else an empty one."""
+    return cast("list[Any]", value) if isinstance(value, list) else []
+
+
+def deep_copy(value: dict[str, Any]) -> dict[str, Any]:
+    """An independent copy of plain data (JSON round trip: fast, and plain data is all there is)."""
+    return msgspec.json.decode(msgspec.json.encode(value))
+
+
+def generated_type(*names: str) -> Any:
+    """The first generated type found under ``names`` (SDK name first, then the spec's), else ``None``."""
+    try:
+        types = importlib.import_module("openai_fn.types")
+    except ImportError:
+        return None
+    for name in names:
+        try:
+            return getattr(types, name)
+        except AttributeError:
+            continue
+    return None
+
+
+def convert_value(tp: Any, data: Any) -> Any:
+    """Plain data into ``tp``, leniently: unknown union members never fail."""
+    return convert_lenient(tp, data)

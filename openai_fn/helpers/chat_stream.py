@@ -15,7 +15,6 @@ value is decoded into the generated ``ChatCompletion`` type.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from types import TracebackType
 from typing import Any, Literal, Self, cast
@@ -24,7 +23,7 @@ import msgspec
 
 from ..core.errors import ContentFilterFinishReasonError, LengthFinishReasonError
 from ..core.model import BaseModel
-from ._deltas import accumulate_delta, plain
+from ._deltas import accumulate_delta, as_dict, as_list, convert_value, generated_type, plain
 
 __all__ = [
     "AsyncChatCompletionStream",
@@ -248,22 +247,22 @@ class ChatCompletionStreamState:
     def get_final_completion(self) -> Any:
         """The accumulated completion as a validated ``ChatCompletion``. Call once the stream has ended."""
         data = self._snapshot_data(copy=True)
-        for choice in map(_dict, _list(data["choices"])):
-            message = _dict(choice["message"])
+        for choice in map(as_dict, as_list(data["choices"])):
+            message = as_dict(choice["message"])
             message.setdefault("content", None)
             message.setdefault("refusal", None)
             message.setdefault("role", "assistant")
             if not message.get("tool_calls"):
                 message.pop("tool_calls", None)
-        target = self._completion_type or _generated("ChatCompletion")
+        target = self._completion_type or generated_type("ChatCompletion", "CreateChatCompletionResponse")
         if target is None:
             return data
-        return _convert(target, data)
+        return convert_value(target, data)
 
     def parsed(self, choice: int = 0) -> Any:
         """The content of ``choice`` decoded into ``response_format`` (``None`` without one, or without content)."""
         state = self._choices.get(choice)
-        content = _dict(state.data["message"]).get("content") if state is not None else None
+        content = as_dict(state.data["message"]).get("content") if state is not None else None
         if self._response_format is None or not content:
             return None
         return msgspec.json.decode(content, type=self._response_format)
@@ -282,7 +281,7 @@ class ChatCompletionStreamState:
         state = self._choices.get(index)
         if state is None:
             state = self._choices[index] = _Choice(index)
-        accumulate_delta(_dict(state.data["message"]), _dict(choice.get("delta")))
+        accumulate_delta(as_dict(state.data["message"]), as_dict(choice.get("delta")))
         if choice.get("finish_reason"):
             state.data["finish_reason"] = choice["finish_reason"]
             if self._response_format is not None:
@@ -294,13 +293,13 @@ class ChatCompletionStreamState:
         if logprobs is None:
             return
         typed_logprobs = _get(typed, "logprobs")
-        accumulated = _dict(state.data["logprobs"]) or {"content": None, "refusal": None}
+        accumulated = as_dict(state.data["logprobs"]) or {"content": None, "refusal": None}
         state.data["logprobs"] = accumulated
         for key in ("content", "refusal"):
-            part = _list(_dict(logprobs).get(key))
-            if _dict(logprobs).get(key) is None:
+            part = as_list(as_dict(logprobs).get(key))
+            if as_dict(logprobs).get(key) is None:
                 continue
-            accumulated[key] = _list(accumulated.get(key)) + part
+            accumulated[key] = as_list(accumulated.get(key)) + part
             state.logprobs[key] = (state.logprobs.get(key) or []) + list(_get(typed_logprobs, key) or part)
 
     def _snapshot_data(self, *, copy: bool = False) -> dict[str, Any]:
@@ -312,25 +311,25 @@ class ChatCompletionStreamState:
 
     def _choice_events(self, choice: dict[str, Any]) -> list[ChatCompletionStreamEvent]:
         state = self._choices[choice.get("index", 0)]
-        message = _dict(state.data["message"])
-        delta = _dict(choice.get("delta"))
+        message = as_dict(state.data["message"])
+        delta = as_dict(choice.get("delta"))
         events: list[ChatCompletionStreamEvent] = []
         if delta.get("content") is not None and message.get("content") is not None:
             events.append(ContentDeltaEvent(delta=delta["content"], snapshot=message["content"]))
         if delta.get("refusal") is not None and message.get("refusal") is not None:
             events.append(RefusalDeltaEvent(delta=delta["refusal"], snapshot=message["refusal"]))
-        for tool_delta in map(_dict, _list(delta.get("tool_calls"))):
+        for tool_delta in map(as_dict, as_list(delta.get("tool_calls"))):
             index: int = tool_delta["index"]
-            function = _dict(_tool(message, index).get("function"))
+            function = as_dict(_tool(message, index).get("function"))
             events.append(
                 FunctionToolCallArgumentsDeltaEvent(
                     name=function.get("name") or "",
                     index=index,
                     arguments=function.get("arguments") or "",
-                    arguments_delta=_dict(tool_delta.get("function")).get("arguments") or "",
+                    arguments_delta=as_dict(tool_delta.get("function")).get("arguments") or "",
                 )
             )
-        logprobs = _dict(choice.get("logprobs"))
+        logprobs = as_dict(choice.get("logprobs"))
         if logprobs.get("content"):
             events.append(
                 LogprobsContentDeltaEvent(content=self._typed_delta(choice, "content"), snapshot=state.logprobs["content"] or [])
@@ -355,7 +354,7 @@ class ChatCompletionStreamState:
             events.extend(self._content_done_events(state))
             if state.tool_index is not None:
                 events.extend(self._tool_done_event(state, state.tool_index))
-        for tool_delta in map(_dict, _list(delta.get("tool_calls"))):
+        for tool_delta in map(as_dict, as_list(delta.get("tool_calls"))):
             index: int = tool_delta["index"]
             if state.tool_index != index:
                 events.extend(self._content_done_events(state))
@@ -366,7 +365,7 @@ class ChatCompletionStreamState:
 
     def _content_done_events(self, state: _Choice) -> list[ChatCompletionStreamEvent]:
         events: list[ChatCompletionStreamEvent] = []
-        message = _dict(state.data["message"])
+        message = as_dict(state.data["message"])
         if message.get("content") and "content" not in state.done:
             state.done.add("content")
             events.append(ContentDoneEvent(content=message["content"], parsed=self.parsed(state.data["index"])))
@@ -385,7 +384,7 @@ class ChatCompletionStreamState:
         if index in state.done_tools:
             return []
         state.done_tools.add(index)
-        function = _dict(_tool(_dict(state.data["message"]), index).get("function"))
+        function = as_dict(_tool(as_dict(state.data["message"]), index).get("function"))
         arguments: str = function.get("arguments") or ""
         try:
             parsed: Any = msgspec.json.decode(arguments) if arguments else None
@@ -515,15 +514,6 @@ class AsyncChatCompletionStream:
 # -- small pieces --------------------------------------------------------------------------------
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    """``value`` when it is an object of plain data, else an empty one."""
-    return cast("dict[str, Any]", value) if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return cast("list[Any]", value) if isinstance(value, list) else []
-
-
 def _get(value: Any, name: str) -> Any:
     """A field of a typed value or of a dict; ``None`` when absent."""
     if value is None:
@@ -534,23 +524,8 @@ def _get(value: Any, name: str) -> Any:
 
 
 def _tool(message: dict[str, Any], index: int) -> dict[str, Any]:
-    for tool in map(_dict, _list(message.get("tool_calls"))):
+    for tool in map(as_dict, as_list(message.get("tool_calls"))):
         if tool.get("index") == index:
             return tool
     return {}
 
-
-def _generated(name: str) -> Any:
-    """A generated type by name, or ``None`` while ``openai_fn.types`` does not have it."""
-    try:
-        return getattr(importlib.import_module("openai_fn.types"), name, None)
-    except ImportError:
-        return None
-
-
-def _convert(tp: Any, data: dict[str, Any]) -> Any:
-    try:
-        lenient = importlib.import_module("openai_fn.core.lenient")
-    except ImportError:
-        return msgspec.convert(data, tp, strict=False)
-    return lenient.convert_lenient(tp, data)

@@ -10,6 +10,7 @@ below only do the I/O: ``time.sleep`` vs ``anyio.sleep``, threads vs tasks.
 from __future__ import annotations
 
 import inspect
+import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -59,8 +60,9 @@ class Clock(msgspec.Struct, frozen=True):
 class Gather(msgspec.Struct, frozen=True):
     """Run sub-programs, at most ``limit`` at once; the answer is their return values, in order.
 
-    When one returns a value that ``stop`` says is final (a failure), programs not started
-    yet are not started (their slot holds ``None``); those running finish.
+    Programs start in the order given. When one returns a value that ``stop`` says is final
+    (a failure), programs not started yet are not started (their slot holds ``None``); those
+    already running finish.
     """
 
     programs: Sequence[Program[Any]]
@@ -112,21 +114,42 @@ def drive_sync(
 
 def _gather_sync(client: Any, effect: Gather, sleep: Callable[[float], None], clock: Callable[[], float]) -> list[Any]:
     results: list[Any] = [None] * len(effect.programs)
-    stopped = False
+    queue = _Queue(effect)
 
-    def run_one(index: int) -> None:
-        nonlocal stopped
-        if stopped:
-            effect.programs[index].close()
-            return
-        results[index] = drive_sync(client, effect.programs[index], sleep=sleep, clock=clock)
-        if effect.stop(results[index]):
-            stopped = True
+    def worker() -> None:
+        while (index := queue.take()) is not None:
+            results[index] = drive_sync(client, effect.programs[index], sleep=sleep, clock=clock)
+            queue.finished(results[index])
 
-    with ThreadPoolExecutor(max_workers=max(1, effect.limit)) as pool:
-        for future in [pool.submit(run_one, index) for index in range(len(effect.programs))]:
+    workers = min(max(1, effect.limit), len(effect.programs))
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for future in [pool.submit(worker) for _ in range(workers)]:
             future.result()
     return results
+
+
+class _Queue:
+    """Hands out programs in input order (so uploads start in the order given) until one says stop."""
+
+    def __init__(self, effect: Gather) -> None:
+        self._effect = effect
+        self._next = 0
+        self._stopped = False
+        self._lock = threading.Lock()
+
+    def take(self) -> int | None:
+        with self._lock:
+            if self._stopped or self._next >= len(self._effect.programs):
+                return None
+            self._next += 1
+            return self._next - 1
+
+    def finished(self, result: Any) -> None:
+        if self._effect.stop(result):
+            with self._lock:
+                self._stopped = True
+                for program in self._effect.programs[self._next :]:
+                    program.close()
 
 
 async def drive_async(
@@ -165,20 +188,14 @@ async def _gather_async(
     import anyio
 
     results: list[Any] = [None] * len(effect.programs)
-    limiter = anyio.Semaphore(max(1, effect.limit))
-    stopped = False
+    queue = _Queue(effect)
 
-    async def run_one(index: int) -> None:
-        nonlocal stopped
-        async with limiter:
-            if stopped:
-                effect.programs[index].close()
-                return
+    async def worker() -> None:
+        while (index := queue.take()) is not None:
             results[index] = await drive_async(client, effect.programs[index], sleep=sleep, clock=clock)
-            if effect.stop(results[index]):
-                stopped = True
+            queue.finished(results[index])
 
     async with anyio.create_task_group() as group:
-        for index in range(len(effect.programs)):
-            group.start_soon(run_one, index)
+        for _ in range(min(max(1, effect.limit), len(effect.programs))):
+            group.start_soon(worker)
     return results

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from ..executors.async_ import AsyncOpenAI
     from ..executors.response import APIResponse
     from ..executors.sync import OpenAI
+    from ..types.batches import Batch
+    from ..types.threads import RunObject
 
 __all__ = [
     "BATCH_TERMINAL",
@@ -36,6 +38,7 @@ __all__ = [
     "PollTimeoutError",
     "Wait",
     "decide",
+    "field_of",
     "poll",
     "poll_interval",
     "poll_program",
@@ -202,10 +205,15 @@ def then_poll_program(
     return (yield from poll_program(retrieve(created.unwrap()), done, poll_interval=poll_interval, max_wait=max_wait))
 
 
-def _status(value: object) -> object:
+def field_of(value: object, name: str) -> object:
+    """A field of an answer, whether it was decoded into a Struct (attribute) or plain JSON (key)."""
     if isinstance(value, Mapping):
-        return cast("Mapping[str, object]", value).get("status")
-    return getattr(value, "status", None)
+        return cast("Mapping[str, object]", value).get(name)
+    return getattr(value, name, None)
+
+
+def _status(value: object) -> object:
+    return field_of(value, "status")
 
 
 # --- running it -----------------------------------------------------------------------------------
@@ -291,8 +299,8 @@ def _endpoints() -> Any:
     return endpoints
 
 
-def _ident(value: Any, name: str = "id") -> str:
-    ident = cast("Mapping[str, object]", value).get(name) if isinstance(value, Mapping) else getattr(value, name, None)
+def _ident(value: object, name: str = "id") -> str:
+    ident = field_of(value, name)
     if not isinstance(ident, str):
         raise TypeError(f"expected an object with a string {name!r}, got {type(value).__name__}")
     return ident
@@ -309,14 +317,14 @@ def _run(made: Any) -> Request[Any]:
 @overload
 def poll_batch(
     client: OpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None
-) -> Result[Any, OpenAIError]: ...
+) -> Result[Batch, OpenAIError]: ...
 @overload
 def poll_batch(
     client: AsyncOpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[Batch, OpenAIError]]: ...
 def poll_batch(
     client: OpenAI | AsyncOpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[Batch, OpenAIError] | Awaitable[Result[Batch, OpenAIError]]:
     """Wait until a batch is ``completed``, ``failed``, ``expired`` or ``cancelled``."""
     request = _endpoints().batches.retrieve(batch_id=batch_id)
     program = poll_program(request, status_in(BATCH_TERMINAL), poll_interval=poll_interval, max_wait=max_wait)
@@ -326,15 +334,15 @@ def poll_batch(
 @overload
 def create_batch_and_poll(
     client: OpenAI, *, poll_interval: float | None = None, max_wait: float | None = None, **params: Any
-) -> Result[Any, OpenAIError]: ...
+) -> Result[Batch, OpenAIError]: ...
 @overload
 def create_batch_and_poll(
     client: AsyncOpenAI, *, poll_interval: float | None = None, max_wait: float | None = None, **params: Any
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[Batch, OpenAIError]]: ...
 def create_batch_and_poll(
     client: OpenAI | AsyncOpenAI, *, poll_interval: float | None = None, max_wait: float | None = None,
     **params: Any,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[Batch, OpenAIError] | Awaitable[Result[Batch, OpenAIError]]:
     """Create a batch (``params`` as for ``batches.create``) and wait for a terminal status.
 
     Batches take up to their completion window (24 h): pass ``max_wait`` and a ``poll_interval``
@@ -351,16 +359,16 @@ def create_batch_and_poll(
 def poll_run(
     client: OpenAI, thread_id: str, run_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None,
-) -> Result[Any, OpenAIError]: ...
+) -> Result[RunObject, OpenAIError]: ...
 @overload
 def poll_run(
     client: AsyncOpenAI, thread_id: str, run_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None,
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[RunObject, OpenAIError]]: ...
 def poll_run(
     client: OpenAI | AsyncOpenAI, thread_id: str, run_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[RunObject, OpenAIError] | Awaitable[Result[RunObject, OpenAIError]]:
     """Wait until a run stops moving: ``requires_action`` or a final status (``RUN_TERMINAL``)."""
     request = _endpoints().beta.threads.runs.retrieve(thread_id=thread_id, run_id=run_id)
     program = poll_program(request, status_in(RUN_TERMINAL), poll_interval=poll_interval, max_wait=max_wait)
@@ -371,16 +379,16 @@ def poll_run(
 def create_run_and_poll(
     client: OpenAI, thread_id: str, *, poll_interval: float | None = None, max_wait: float | None = None,
     **params: Any,
-) -> Result[Any, OpenAIError]: ...
+) -> Result[RunObject, OpenAIError]: ...
 @overload
 def create_run_and_poll(
     client: AsyncOpenAI, thread_id: str, *, poll_interval: float | None = None, max_wait: float | None = None,
     **params: Any,
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[RunObject, OpenAIError]]: ...
 def create_run_and_poll(
     client: OpenAI | AsyncOpenAI, thread_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None, **params: Any,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[RunObject, OpenAIError] | Awaitable[Result[RunObject, OpenAIError]]:
     """Start a run on a thread (``params`` as for ``beta.threads.runs.create``) and poll it."""
     create = _endpoints().beta.threads.runs.create(thread_id=thread_id, **params)
     program = then_poll_program(create, _run, status_in(RUN_TERMINAL), poll_interval=poll_interval,
@@ -391,15 +399,15 @@ def create_run_and_poll(
 @overload
 def create_thread_and_run_poll(
     client: OpenAI, *, poll_interval: float | None = None, max_wait: float | None = None, **params: Any
-) -> Result[Any, OpenAIError]: ...
+) -> Result[RunObject, OpenAIError]: ...
 @overload
 def create_thread_and_run_poll(
     client: AsyncOpenAI, *, poll_interval: float | None = None, max_wait: float | None = None, **params: Any
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[RunObject, OpenAIError]]: ...
 def create_thread_and_run_poll(
     client: OpenAI | AsyncOpenAI, *, poll_interval: float | None = None, max_wait: float | None = None,
     **params: Any,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[RunObject, OpenAIError] | Awaitable[Result[RunObject, OpenAIError]]:
     """Create a thread and run it in one request (``beta.threads.create_and_run``), then poll the run."""
     create = _endpoints().beta.threads.create_and_run(**params)
     program = then_poll_program(create, _run, status_in(RUN_TERMINAL), poll_interval=poll_interval,
@@ -411,16 +419,16 @@ def create_thread_and_run_poll(
 def submit_tool_outputs_and_poll(
     client: OpenAI, thread_id: str, run_id: str, tool_outputs: Sequence[Mapping[str, Any]], *,
     poll_interval: float | None = None, max_wait: float | None = None,
-) -> Result[Any, OpenAIError]: ...
+) -> Result[RunObject, OpenAIError]: ...
 @overload
 def submit_tool_outputs_and_poll(
     client: AsyncOpenAI, thread_id: str, run_id: str, tool_outputs: Sequence[Mapping[str, Any]], *,
     poll_interval: float | None = None, max_wait: float | None = None,
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[RunObject, OpenAIError]]: ...
 def submit_tool_outputs_and_poll(
     client: OpenAI | AsyncOpenAI, thread_id: str, run_id: str, tool_outputs: Sequence[Mapping[str, Any]], *,
     poll_interval: float | None = None, max_wait: float | None = None,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[RunObject, OpenAIError] | Awaitable[Result[RunObject, OpenAIError]]:
     """Answer a run's ``requires_action`` with ``tool_outputs`` and poll it until it stops again."""
     submit = _endpoints().beta.threads.runs.submit_tool_outputs(
         thread_id=thread_id, run_id=run_id, tool_outputs=list(tool_outputs)

@@ -10,19 +10,22 @@ error as ``cause``; when nothing was left behind, the ``Failure`` is the origina
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from returns.result import Failure, Result, Success
 
 from ..core.errors import OpenAIError
 from ..core.request import Request
 from .effects import Call, Gather, Program, drive
-from .polling import poll_program, status_in, then_poll_program
+from .polling import field_of, poll_program, status_in, then_poll_program
 
 if TYPE_CHECKING:
     from ..executors.async_ import AsyncOpenAI
     from ..executors.sync import OpenAI
+    from ..types.files import OpenAIFile
+    from ..types.vector_stores import VectorStoreFileBatchObject, VectorStoreFileObject
 
 __all__ = [
     "FILE_PROCESSED",
@@ -69,19 +72,14 @@ class UploadIncompleteError(OpenAIError):
 
 def file_batch_done(batch: Any) -> bool:
     """A vector store file batch is done when no file is in progress any more (as the SDK checks)."""
-    counts = batch.get("file_counts") if isinstance(batch, Mapping) else getattr(batch, "file_counts", None)
+    counts = field_of(batch, "file_counts")
     if counts is None:
         return status_in(VECTOR_STORE_FILE_TERMINAL)(batch)
-    in_progress = (
-        cast("Mapping[str, Any]", counts).get("in_progress")
-        if isinstance(counts, Mapping)
-        else getattr(counts, "in_progress", None)
-    )
-    return in_progress == 0
+    return field_of(counts, "in_progress") == 0
 
 
-def _id(value: Any) -> str:
-    ident = value.get("id") if isinstance(value, Mapping) else getattr(value, "id", None)
+def _id(value: object) -> str:
+    ident = field_of(value, "id")
     if not isinstance(ident, str):
         raise TypeError(f"expected an object with an id, got {type(value).__name__}")
     return ident
@@ -131,7 +129,7 @@ def upload_and_attach_program(
     """Upload files, attach them all with one request, then poll what the attach made."""
     uploaded: Result[list[Any], OpenAIError] = yield from bulk_upload_program(uploads, max_concurrency=max_concurrency)
     if not isinstance(uploaded, Success):
-        return uploaded
+        return Failure(uploaded.failure())
     file_ids = [_id(file) for file in uploaded.unwrap()]
     attached: Result[T, OpenAIError] = yield Call(attach(file_ids))
     if not isinstance(attached, Success):
@@ -156,14 +154,14 @@ def _file_upload(file: Any, purpose: str) -> Request[Any]:
 @overload
 def upload_files(
     client: OpenAI, files: Iterable[Any], *, purpose: str, max_concurrency: int = 5
-) -> Result[list[Any], OpenAIError]: ...
+) -> Result[list[OpenAIFile], OpenAIError]: ...
 @overload
 def upload_files(
     client: AsyncOpenAI, files: Iterable[Any], *, purpose: str, max_concurrency: int = 5
-) -> Awaitable[Result[list[Any], OpenAIError]]: ...
+) -> Awaitable[Result[list[OpenAIFile], OpenAIError]]: ...
 def upload_files(
     client: OpenAI | AsyncOpenAI, files: Iterable[Any], *, purpose: str, max_concurrency: int = 5
-) -> Result[list[Any], OpenAIError] | Awaitable[Result[list[Any], OpenAIError]]:
+) -> Result[list[OpenAIFile], OpenAIError] | Awaitable[Result[list[OpenAIFile], OpenAIError]]:
     """Upload many files concurrently: every ``FileObject`` in order, or the first failure (see the module doc)."""
     uploads = [_file_upload(file, purpose) for file in files]
     return drive(client, bulk_upload_program(uploads, max_concurrency=max_concurrency))
@@ -172,14 +170,14 @@ def upload_files(
 @overload
 def wait_for_processing(
     client: OpenAI, file_id: str, *, poll_interval: float = 5.0, max_wait: float = 30 * 60
-) -> Result[Any, OpenAIError]: ...
+) -> Result[OpenAIFile, OpenAIError]: ...
 @overload
 def wait_for_processing(
     client: AsyncOpenAI, file_id: str, *, poll_interval: float = 5.0, max_wait: float = 30 * 60
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[OpenAIFile, OpenAIError]]: ...
 def wait_for_processing(
     client: OpenAI | AsyncOpenAI, file_id: str, *, poll_interval: float = 5.0, max_wait: float = 30 * 60
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[OpenAIFile, OpenAIError] | Awaitable[Result[OpenAIFile, OpenAIError]]:
     """Poll a file until it is processed (or errored/deleted); the SDK's defaults: every 5 s, for 30 min."""
     request = _endpoints().files.retrieve(file_id=file_id)
     program = poll_program(request, status_in(FILE_PROCESSED), poll_interval=poll_interval, max_wait=max_wait)
@@ -194,16 +192,16 @@ def _vector_store_file(vector_store_id: str) -> Callable[[Any], Request[Any]]:
 def poll_vector_store_file(
     client: OpenAI, vector_store_id: str, file_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None,
-) -> Result[Any, OpenAIError]: ...
+) -> Result[VectorStoreFileObject, OpenAIError]: ...
 @overload
 def poll_vector_store_file(
     client: AsyncOpenAI, vector_store_id: str, file_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None,
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[VectorStoreFileObject, OpenAIError]]: ...
 def poll_vector_store_file(
     client: OpenAI | AsyncOpenAI, vector_store_id: str, file_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[VectorStoreFileObject, OpenAIError] | Awaitable[Result[VectorStoreFileObject, OpenAIError]]:
     """Wait until a vector store file is processed (``completed``, ``failed`` or ``cancelled``)."""
     request = _endpoints().vector_stores.files.retrieve(vector_store_id=vector_store_id, file_id=file_id)
     program = poll_program(
@@ -216,16 +214,16 @@ def poll_vector_store_file(
 def create_vector_store_file_and_poll(
     client: OpenAI, vector_store_id: str, file_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None, **params: Any,
-) -> Result[Any, OpenAIError]: ...
+) -> Result[VectorStoreFileObject, OpenAIError]: ...
 @overload
 def create_vector_store_file_and_poll(
     client: AsyncOpenAI, vector_store_id: str, file_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None, **params: Any,
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[VectorStoreFileObject, OpenAIError]]: ...
 def create_vector_store_file_and_poll(
     client: OpenAI | AsyncOpenAI, vector_store_id: str, file_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None, **params: Any,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[VectorStoreFileObject, OpenAIError] | Awaitable[Result[VectorStoreFileObject, OpenAIError]]:
     """Attach an uploaded file to a vector store (``params``: ``attributes``, ``chunking_strategy``) and wait."""
     create = _endpoints().vector_stores.files.create(vector_store_id=vector_store_id, file_id=file_id, **params)
     program = then_poll_program(
@@ -239,16 +237,16 @@ def create_vector_store_file_and_poll(
 def upload_vector_store_file_and_poll(
     client: OpenAI, vector_store_id: str, file: Any, *, poll_interval: float | None = None,
     max_wait: float | None = None, **params: Any,
-) -> Result[Any, OpenAIError]: ...
+) -> Result[VectorStoreFileObject, OpenAIError]: ...
 @overload
 def upload_vector_store_file_and_poll(
     client: AsyncOpenAI, vector_store_id: str, file: Any, *, poll_interval: float | None = None,
     max_wait: float | None = None, **params: Any,
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[VectorStoreFileObject, OpenAIError]]: ...
 def upload_vector_store_file_and_poll(
     client: OpenAI | AsyncOpenAI, vector_store_id: str, file: Any, *, poll_interval: float | None = None,
     max_wait: float | None = None, **params: Any,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[VectorStoreFileObject, OpenAIError] | Awaitable[Result[VectorStoreFileObject, OpenAIError]]:
     """Upload ``file`` (purpose ``assistants``), attach it to the vector store, and wait until it is processed."""
     vector_stores = _endpoints().vector_stores
 
@@ -262,6 +260,14 @@ def upload_vector_store_file_and_poll(
     return drive(client, program)
 
 
+def _file_batch_create(vector_store_id: str, params: Mapping[str, Any]) -> Request[Any]:
+    """The builder takes the body whole (``body=``) because the spec's body is a union; plain fields otherwise."""
+    create = _endpoints().vector_stores.file_batches.create
+    if "body" in inspect.signature(create).parameters and "body" not in params:
+        return create(vector_store_id=vector_store_id, body=dict(params))
+    return create(vector_store_id=vector_store_id, **params)
+
+
 def _file_batch(vector_store_id: str) -> Callable[[Any], Request[Any]]:
     return lambda made: _endpoints().vector_stores.file_batches.retrieve(
         vector_store_id=vector_store_id, batch_id=_id(made)
@@ -272,16 +278,16 @@ def _file_batch(vector_store_id: str) -> Callable[[Any], Request[Any]]:
 def poll_file_batch(
     client: OpenAI, vector_store_id: str, batch_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None,
-) -> Result[Any, OpenAIError]: ...
+) -> Result[VectorStoreFileBatchObject, OpenAIError]: ...
 @overload
 def poll_file_batch(
     client: AsyncOpenAI, vector_store_id: str, batch_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None,
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[VectorStoreFileBatchObject, OpenAIError]]: ...
 def poll_file_batch(
     client: OpenAI | AsyncOpenAI, vector_store_id: str, batch_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[VectorStoreFileBatchObject, OpenAIError] | Awaitable[Result[VectorStoreFileBatchObject, OpenAIError]]:
     """Wait until no file of the batch is in progress; check ``file_counts.failed`` afterwards, as with the SDK."""
     request = _endpoints().vector_stores.file_batches.retrieve(vector_store_id=vector_store_id, batch_id=batch_id)
     return drive(client, poll_program(request, file_batch_done, poll_interval=poll_interval, max_wait=max_wait))
@@ -291,18 +297,18 @@ def poll_file_batch(
 def create_file_batch_and_poll(
     client: OpenAI, vector_store_id: str, *, poll_interval: float | None = None, max_wait: float | None = None,
     **params: Any,
-) -> Result[Any, OpenAIError]: ...
+) -> Result[VectorStoreFileBatchObject, OpenAIError]: ...
 @overload
 def create_file_batch_and_poll(
     client: AsyncOpenAI, vector_store_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None, **params: Any,
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[VectorStoreFileBatchObject, OpenAIError]]: ...
 def create_file_batch_and_poll(
     client: OpenAI | AsyncOpenAI, vector_store_id: str, *, poll_interval: float | None = None,
     max_wait: float | None = None, **params: Any,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[VectorStoreFileBatchObject, OpenAIError] | Awaitable[Result[VectorStoreFileBatchObject, OpenAIError]]:
     """Create a file batch (``params``: ``file_ids`` or ``files``, ``attributes``, ``chunking_strategy``) and wait."""
-    create = _endpoints().vector_stores.file_batches.create(vector_store_id=vector_store_id, **params)
+    create = _file_batch_create(vector_store_id, params)
     program = then_poll_program(
         create, _file_batch(vector_store_id), file_batch_done, poll_interval=poll_interval, max_wait=max_wait
     )
@@ -313,21 +319,19 @@ def create_file_batch_and_poll(
 def upload_file_batch_and_poll(
     client: OpenAI, vector_store_id: str, files: Iterable[Any], *, file_ids: Sequence[str] = (),
     max_concurrency: int = 5, poll_interval: float | None = None, max_wait: float | None = None, **params: Any,
-) -> Result[Any, OpenAIError]: ...
+) -> Result[VectorStoreFileBatchObject, OpenAIError]: ...
 @overload
 def upload_file_batch_and_poll(
     client: AsyncOpenAI, vector_store_id: str, files: Iterable[Any], *, file_ids: Sequence[str] = (),
     max_concurrency: int = 5, poll_interval: float | None = None, max_wait: float | None = None, **params: Any,
-) -> Awaitable[Result[Any, OpenAIError]]: ...
+) -> Awaitable[Result[VectorStoreFileBatchObject, OpenAIError]]: ...
 def upload_file_batch_and_poll(
     client: OpenAI | AsyncOpenAI, vector_store_id: str, files: Iterable[Any], *, file_ids: Sequence[str] = (),
     max_concurrency: int = 5, poll_interval: float | None = None, max_wait: float | None = None, **params: Any,
-) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
+) -> Result[VectorStoreFileBatchObject, OpenAIError] | Awaitable[Result[VectorStoreFileBatchObject, OpenAIError]]:
     """Upload ``files`` concurrently, make one file batch of them (plus ``file_ids``), and wait for it."""
-    batches = _endpoints().vector_stores.file_batches
-
     def attach(uploaded: list[str]) -> Request[Any]:
-        return batches.create(vector_store_id=vector_store_id, file_ids=[*file_ids, *uploaded], **params)
+        return _file_batch_create(vector_store_id, {**params, "file_ids": [*file_ids, *uploaded]})
 
     program = upload_and_attach_program(
         [_file_upload(file, "assistants") for file in files], attach, _file_batch(vector_store_id),

@@ -12,6 +12,7 @@ Nothing here is imported by ``import openai_fn``.
 from __future__ import annotations
 
 from .llmock import LLMock, LLMockUnavailable
+from .prism import Prism, PrismUnavailable
 from .process import ServerProcess, ServerStartError, free_port
 
-__all__ = ["LLMock", "LLMockUnavailable", "ServerProcess", "ServerStartError", "free_port"]
+__all__ = ["LLMock", "LLMockUnavailable", "Prism", "PrismUnavailable", "ServerProcess", "ServerStartError", "free_port"]

@@ -197,7 +197,7 @@ class LLMock(ServerProcess):
             headers={"content-type": "application/json"} if data is not None else {},
         )
         try:
-            with urllib.request.urlopen(request, timeout=10.0) as response:  # noqa: S310 - loopback only
+            with urllib.request.urlopen(request, timeout=10.0) as response:
                 body: bytes = response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", errors="replace")

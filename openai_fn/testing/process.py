@@ -17,6 +17,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -29,6 +30,30 @@ from typing import IO, Self
 __all__ = ["ServerProcess", "ServerStartError", "free_port", "http_status"]
 
 LOOPBACK = "127.0.0.1"
+
+
+def _parent_death_signal() -> Callable[[], None] | None:
+    """On Linux, a ``preexec_fn`` asking the kernel to SIGTERM the child if this process dies.
+
+    Without it, a test run killed with SIGKILL (a CI time-out) would leave the server running.
+    The function is prepared here, before any fork, so the child only makes one system call.
+    Strictly, the kernel watches the *thread* that started the child: start servers from a
+    thread that outlives them (the main thread, as pytest fixtures and scripts do).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    set_pdeathsig, sigterm = 1, int(signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    def die_with_parent() -> None:
+        prctl(set_pdeathsig, sigterm)
+
+    return die_with_parent
 
 
 class ServerStartError(RuntimeError):
@@ -52,7 +77,7 @@ def http_status(url: str, *, timeout: float = 2.0, headers: Mapping[str, str] | 
     """The HTTP status of ``GET url``, or ``None`` when nothing answers (refused, reset, timed out)."""
     request = urllib.request.Request(url, headers=dict(headers or {}))
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             status: int = response.status
             return status
     except urllib.error.HTTPError as exc:  # an answer, just not a 2xx one
@@ -165,6 +190,7 @@ class ServerProcess:
             env=env,
             cwd=self._cwd,
             start_new_session=os.name == "posix",  # its own process group, so stop() reaches its children
+            preexec_fn=_parent_death_signal(),  # stopped by the kernel if this process is killed
         )
         self._port = port
         deadline = started + self.startup_timeout
