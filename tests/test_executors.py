@@ -335,3 +335,15 @@ def test_no_secret_in_reprs() -> None:
     for text in (repr(client), repr(client.config), repr(request), str(request.to_dict())):
         assert KEY not in text
     client.close()
+
+
+@pytest.mark.anyio
+async def test_cancellation_propagates_and_frees_the_connection(loopback: LoopbackServer) -> None:
+    import anyio
+
+    loopback.enqueue(Reply(body=[b'{"id": ', b'"t1"}'], chunk_delay=0.5), THING)
+    async with oa.AsyncOpenAI(api_key=KEY, base_url=loopback.base_url) as client:
+        with anyio.move_on_after(0.2) as scope:
+            await client.run(REQUEST)
+        assert scope.cancelled_caught, "cancellation is not turned into a Failure"
+        ok_thing(await client.run(REQUEST))

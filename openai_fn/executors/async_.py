@@ -239,6 +239,10 @@ class AsyncOpenAI:
             except NETWORK_ERRORS as exc:
                 await response.aclose()
                 return Raised(map_exception(exc, http_request))
+            except BaseException:  # cancelled: give the connection back before going
+                with anyio.CancelScope(shield=True):
+                    await response.aclose()
+                raise
         return Received(response)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypedDict, Unpack
 
 import httpx
 
@@ -15,94 +16,68 @@ from .async_ import AsyncOpenAI
 from .base import override_config
 from .sync import OpenAI
 
-__all__ = ["AsyncAzureOpenAI", "AzureOpenAI"]
+__all__ = ["AsyncAzureOpenAI", "AzureOptions", "AzureOpenAI"]
 
 
-def _config(
-    *,
-    api_version: str | None,
-    azure_endpoint: str | None,
-    azure_deployment: str | None,
-    api_key: str | None,
-    azure_ad_token: str | None,
-    azure_ad_token_provider: Credential,
-    base_url: str | None,
-    organization: str | None,
-    project: str | None,
-    timeout: TimeoutLike | UnsetType,
-    max_retries: int | UnsetType,
-    retry: RetryPolicy | None,
-    default_headers: Mapping[str, str | None] | None,
-    default_query: Mapping[str, object] | None,
-) -> ClientConfig:
+class AzureOptions(TypedDict, total=False):
+    """What both Azure executors take besides their httpx client or transport."""
+
+    api_version: str | None
+    """Or ``OPENAI_API_VERSION``."""
+    azure_endpoint: str | None
+    """``https://<resource>.openai.azure.com``, or ``AZURE_OPENAI_ENDPOINT``."""
+    azure_deployment: str | None
+    """Fixes the deployment in the base URL; otherwise each model endpoint goes to ``/deployments/{model}``."""
+    api_key: str | None
+    """Sent as ``api-key``; or ``AZURE_OPENAI_API_KEY``."""
+    azure_ad_token: str | None
+    azure_ad_token_provider: Credential
+    """Called before every attempt (sync or async), sent as ``Authorization: Bearer``."""
+    base_url: str | None
+    organization: str | None
+    project: str | None
+    timeout: TimeoutLike | UnsetType
+    max_retries: int | UnsetType
+    retry: RetryPolicy | None
+    default_headers: Mapping[str, str | None] | None
+    default_query: Mapping[str, object] | None
+
+
+def azure_executor_config(options: AzureOptions) -> ClientConfig:
+    """The executor config for ``options``: Azure's rules, then the common overrides."""
     setup_logging()
     config = azure_config(
-        api_version=api_version,
-        azure_endpoint=azure_endpoint,
-        azure_deployment=azure_deployment,
-        api_key=api_key,
-        azure_ad_token=azure_ad_token,
-        azure_ad_token_provider=azure_ad_token_provider,
-        base_url=base_url,
-        organization=organization,
-        project=project,
+        api_version=options.get("api_version"),
+        azure_endpoint=options.get("azure_endpoint"),
+        azure_deployment=options.get("azure_deployment"),
+        api_key=options.get("api_key"),
+        azure_ad_token=options.get("azure_ad_token"),
+        azure_ad_token_provider=options.get("azure_ad_token_provider"),
+        base_url=options.get("base_url"),
+        organization=options.get("organization"),
+        project=options.get("project"),
     )
     return override_config(
         config,
-        timeout=timeout,
-        max_retries=max_retries,
-        retry=retry,
-        default_headers=default_headers,
-        default_query=default_query,
+        timeout=options.get("timeout", UNSET),
+        max_retries=options.get("max_retries", UNSET),
+        retry=options.get("retry"),
+        default_headers=options.get("default_headers"),
+        default_query=options.get("default_query"),
     )
 
 
 class AzureOpenAI(OpenAI):
-    """``OpenAI`` for Azure: ``api-key`` or AD-token auth, ``api-version`` on every call, deployment URLs.
-
-    ``azure_ad_token_provider`` is called before every attempt, so expiring tokens refresh themselves.
-    """
+    """``OpenAI`` for Azure: ``api-key`` or AD-token auth, ``api-version`` on every call, deployment URLs."""
 
     def __init__(
         self,
         *,
-        api_version: str | None = None,
-        azure_endpoint: str | None = None,
-        azure_deployment: str | None = None,
-        api_key: str | None = None,
-        azure_ad_token: str | None = None,
-        azure_ad_token_provider: Credential = None,
-        base_url: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        timeout: TimeoutLike | UnsetType = UNSET,
-        max_retries: int | UnsetType = UNSET,
-        retry: RetryPolicy | None = None,
-        default_headers: Mapping[str, str | None] | None = None,
-        default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
+        **options: Unpack[AzureOptions],
     ) -> None:
-        super().__init__(
-            config=_config(
-                api_version=api_version,
-                azure_endpoint=azure_endpoint,
-                azure_deployment=azure_deployment,
-                api_key=api_key,
-                azure_ad_token=azure_ad_token,
-                azure_ad_token_provider=azure_ad_token_provider,
-                base_url=base_url,
-                organization=organization,
-                project=project,
-                timeout=timeout,
-                max_retries=max_retries,
-                retry=retry,
-                default_headers=default_headers,
-                default_query=default_query,
-            ),
-            http_client=http_client,
-            transport=transport,
-        )
+        super().__init__(config=azure_executor_config(options), http_client=http_client, transport=transport)
 
 
 class AsyncAzureOpenAI(AsyncOpenAI):
@@ -111,40 +86,8 @@ class AsyncAzureOpenAI(AsyncOpenAI):
     def __init__(
         self,
         *,
-        api_version: str | None = None,
-        azure_endpoint: str | None = None,
-        azure_deployment: str | None = None,
-        api_key: str | None = None,
-        azure_ad_token: str | None = None,
-        azure_ad_token_provider: Credential = None,
-        base_url: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        timeout: TimeoutLike | UnsetType = UNSET,
-        max_retries: int | UnsetType = UNSET,
-        retry: RetryPolicy | None = None,
-        default_headers: Mapping[str, str | None] | None = None,
-        default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        **options: Unpack[AzureOptions],
     ) -> None:
-        super().__init__(
-            config=_config(
-                api_version=api_version,
-                azure_endpoint=azure_endpoint,
-                azure_deployment=azure_deployment,
-                api_key=api_key,
-                azure_ad_token=azure_ad_token,
-                azure_ad_token_provider=azure_ad_token_provider,
-                base_url=base_url,
-                organization=organization,
-                project=project,
-                timeout=timeout,
-                max_retries=max_retries,
-                retry=retry,
-                default_headers=default_headers,
-                default_query=default_query,
-            ),
-            http_client=http_client,
-            transport=transport,
-        )
+        super().__init__(config=azure_executor_config(options), http_client=http_client, transport=transport)

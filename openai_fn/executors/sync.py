@@ -238,6 +238,9 @@ class OpenAI:
             except NETWORK_ERRORS as exc:
                 response.close()
                 return Raised(map_exception(exc, http_request))
+            except BaseException:  # interrupted: give the connection back before going
+                response.close()
+                raise
         return Received(response)
 
 
