@@ -73,7 +73,7 @@ class NamespaceWriter:
         if isinstance(d, StructDef) and d.base is not None:
             d = self.a.defs[d.base]
         self.param_modules.add(d.module)
-        return f"_p_{d.module}.{param_name(d.name)}"
+        return f"_p_{d.module}.{param_name(self.a, d.name)}"
 
     def runtime_type(self, t: T) -> str:
         # ``builtins.list``: a builder named ``list`` shadows the builtin in these modules

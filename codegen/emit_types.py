@@ -34,21 +34,23 @@ def emit_types(a: Analysis) -> dict[str, str]:
         "openai_fn.types",
         "Every type of the API, as frozen msgspec Structs, loaded lazily by name.\n\n"
         "``from openai_fn.types import ChatCompletion`` imports only the module that defines it.",
-        {d.name: mod for mod in modules for d in by_module[mod]},
+        {n: mod for mod in modules for d in by_module[mod] for n in (d.name, d.spec_name) if n},
         [*modules, "params"],
     )
     files["openai_fn/types/params/__init__.py"] = index_module(
         "openai_fn.types.params",
         "Request parameter types (TypedDicts, like the official SDK's ``*Param`` types), loaded lazily.\n\n"
         "They are for editors and type checkers: builders take plain dicts and lists.",
-        {param_name(d.name): mod for mod in sorted(param_modules) for d in param_modules[mod]},
+        {a.param_names[d.name]: mod for mod in sorted(param_modules) for d in param_modules[mod]},
         sorted(param_modules),
     )
     return files
 
 
-def param_name(name: str) -> str:
-    return name + "Param"
+def param_name(a: Analysis, name: str) -> str:
+    """The request TypedDict's name of a generated type (spec name + ``Param``, never ``…ParamParam``
+    unless that name is taken)."""
+    return a.param_names[name]
 
 
 # -- Struct modules ---------------------------------------------------------------------------
@@ -75,6 +77,11 @@ def types_module(a: Analysis, mod: str, defs: list[Def]) -> str:
     aliases = [d for d in defs if isinstance(d, AliasDef)]
     for d in order_aliases(a, aliases):
         body.extend(alias_source(d, ref))
+    renamed = sorted((d for d in defs if d.spec_name), key=lambda d: d.spec_name)
+    if renamed:
+        body.extend(["", "", "# The spec's names of the types above that take the official SDK's name."])
+        for d in renamed:
+            body.append(f"{d.spec_name} = {d.name}")
     head = [
         HEADER.format(doc=f"Types of the ``{mod}`` resources."),
         "from __future__ import annotations",
@@ -86,7 +93,7 @@ def types_module(a: Analysis, mod: str, defs: list[Def]) -> str:
         "from ..core import model as _model",
     ]
     head.extend(f"from . import {dep} as _{dep}" for dep in sorted(deps - {mod}))
-    names = sorted(d.name for d in defs)
+    names = sorted(n for d in defs for n in (d.name, d.spec_name) if n)
     head.append("")
     head.append("__all__ = [")
     head.extend(f'    "{n}",' for n in names)
@@ -215,18 +222,18 @@ def params_module(a: Analysis, mod: str, defs: list[Def]) -> str:
             target = a.defs[target.base]
             name = target.name
         if target.module == mod:
-            return param_name(name)
+            return param_name(a, name)
         deps.add(target.module)
-        return f"_{target.module}.{param_name(name)}"
+        return f"_{target.module}.{param_name(a, name)}"
 
     body: list[str] = []
     for d in defs:
         if isinstance(d, StructDef):
-            body.extend(typeddict_source(d, ref))
+            body.extend(typeddict_source(d, param_name(a, d.name), ref))
         else:
             assert d.raw_type is not None
             text = render_type(d.raw_type, ref, file="FileInput", seq="Sequence")
-            body.extend(["", "", f"{param_name(d.name)}: TypeAlias = {quote(text)}"])
+            body.extend(["", "", f"{param_name(a, d.name)}: TypeAlias = {quote(text)}"])
             body.extend(doc_block(d.description, ""))
     head = [
         HEADER.format(doc=f"Request parameter TypedDicts of the ``{mod}`` resources."),
@@ -241,7 +248,7 @@ def params_module(a: Analysis, mod: str, defs: list[Def]) -> str:
         "    from ...core.multipart import FileInput",
     ]
     head.extend(f"    from . import {dep} as _{dep}" for dep in sorted(deps - {mod}))
-    names = sorted(param_name(d.name) for d in defs)
+    names = sorted(param_name(a, d.name) for d in defs)
     head.append("")
     head.append("__all__ = [")
     head.extend(f'    "{n}",' for n in names)
@@ -254,9 +261,8 @@ def quote(text: str) -> str:
     return '"' + text.replace('"', "'") + '"'
 
 
-def typeddict_source(d: StructDef, ref: Callable[[str], str]) -> list[str]:
+def typeddict_source(d: StructDef, name: str, ref: Callable[[str], str]) -> list[str]:
     out = ["", ""]
-    name = param_name(d.name)
     fields = d.fields
     valid = all(
         f.api_name.isidentifier() and f.api_name == f.py_name.rstrip("_") for f in fields

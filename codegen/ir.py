@@ -98,6 +98,8 @@ class StructDef:
     """For a subclass that only carries another tag value: the Struct it extends."""
     subclasses: list[str] = field(default_factory=lambda: [])
     note: str = ""
+    spec_name: str = ""
+    """The spec's name, when the class takes the official SDK's name (``codegen/sdk_types.py``)."""
 
 
 @dataclass
@@ -110,6 +112,8 @@ class AliasDef:
     response: bool = False
     request: bool = False
     raw_type: T | None = None
+    spec_name: str = ""
+    """The spec's name, when the alias takes the official SDK's name (``codegen/sdk_types.py``)."""
 
     def __post_init__(self) -> None:
         if self.raw_type is None:

@@ -8,10 +8,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .ir import AliasDef, Def, StructDef, T, TDict, TPrim
+from .ir import AliasDef, Def, StructDef, T, TDict, TList, TPrim, TRef, TUnion
 from .ops import Operation, build_operations
 from .schema import SchemaModel
-from .unions import UnionFixer
+from .sdk_types import SDK_TYPE_NAMES
+from .unions import CATCH_ALL_NAMES, UnionFixer
 
 __all__ = ["Analysis", "analyse", "module_key"]
 
@@ -52,6 +53,8 @@ class Analysis:
     model: SchemaModel
     ops: list[Operation]
     fixer: UnionFixer
+    param_names: dict[str, str]
+    """Generated name → name of its request TypedDict (``…Param``)."""
 
     @property
     def defs(self) -> dict[str, Def]:
@@ -87,7 +90,82 @@ def analyse(spec: Mapping[str, Any]) -> Analysis:
             op.stream_event = fixer.fix(op.stream_event, resp, f"{op.operation_id}(event)")
 
     assign_modules(model, ops)
-    return Analysis(model, ops, fixer)
+    rename_to_sdk_names(model, ops, SDK_TYPE_NAMES)
+    return Analysis(model, ops, fixer, assign_param_names(model))
+
+
+def rename_to_sdk_names(model: SchemaModel, ops: list[Operation], table: Mapping[str, str]) -> None:
+    """Give the types in ``table`` the official SDK's name; the spec's name is kept as ``spec_name``."""
+    for old, new in table.items():
+        if old not in model.defs:
+            raise SystemExit(f"codegen: sdk_types.py renames {old!r}, which the spec no longer has")
+        if new in model.defs or new in CATCH_ALL_NAMES:
+            raise SystemExit(f"codegen: sdk_types.py renames {old!r} to {new!r}, a name already in use")
+    if not table:
+        return
+
+    def ren(t: T) -> T:
+        if isinstance(t, TRef):
+            return TRef(table.get(t.name, t.name))
+        if isinstance(t, TList):
+            return TList(ren(t.item))
+        if isinstance(t, TDict):
+            return TDict(ren(t.value))
+        if isinstance(t, TUnion):
+            return TUnion(tuple(ren(m) for m in t.members), t.discriminator, t.note)
+        return t
+
+    def ren_opt(t: T | None) -> T | None:
+        return None if t is None else ren(t)
+
+    renamed: dict[str, Def] = {}
+    for name, d in model.defs.items():
+        if name in table:
+            d.spec_name = name
+            d.name = table[name]
+        if isinstance(d, StructDef):
+            for f in d.fields:
+                f.type = ren(f.type)
+                f.raw_type = ren_opt(f.raw_type)
+            if d.base is not None:
+                d.base = table.get(d.base, d.base)
+            d.subclasses = [table.get(n, n) for n in d.subclasses]
+        else:
+            d.type = ren(d.type)
+            d.raw_type = ren_opt(d.raw_type)
+        renamed[d.name] = d
+    model.defs.clear()
+    model.defs.update(renamed)
+    model.component_of = {table.get(k, k): v for k, v in model.component_of.items()}
+    for op in ops:
+        for p in op.params:
+            p.type = ren(p.type)
+            p.raw_type = ren_opt(p.raw_type)
+        op.body_type = ren_opt(op.body_type)
+        op.response_type = ren(op.response_type)
+        op.item_type = ren_opt(op.item_type)
+        op.stream_event = ren_opt(op.stream_event)
+
+
+def assign_param_names(model: SchemaModel) -> dict[str, str]:
+    """The TypedDict name of every type: its spec name + ``Param``, unless it already ends in ``Param``
+    (``FunctionToolParam`` stays ``FunctionToolParam``) and no other TypedDict takes that name (then it
+    is doubled, as before, so ``FunctionTool``'s TypedDict keeps ``FunctionToolParam``)."""
+    base = {name: d.spec_name or name for name, d in model.defs.items()}
+    plain = {name: b + "Param" for name, b in base.items() if not b.endswith("Param")}
+    emitted = {
+        name
+        for name, d in model.defs.items()
+        if d.request and not (isinstance(d, StructDef) and d.base is not None)
+    }
+    taken = {plain[n] for n in emitted if n in plain}
+    out: dict[str, str] = {}
+    for name, b in base.items():
+        if name in plain:
+            out[name] = plain[name]
+        else:
+            out[name] = b + "Param" if b in taken else b
+    return out
 
 
 def refs(model: SchemaModel, types: Iterable[T | None]) -> list[str]:

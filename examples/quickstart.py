@@ -27,7 +27,7 @@ import time
 from returns.result import Failure, Result, Success
 
 import openai_fn as oa
-from openai_fn.endpoints import batches, chat, embeddings, files
+from openai_fn import batches, chat, embeddings, files
 from openai_fn.testing.llmock import LLMock, fail
 
 CHAT_MODEL = "gpt-4o-mini"
@@ -124,7 +124,7 @@ def run_quickstart(client: oa.OpenAI, server: LLMock | None) -> bool:
         say(f"   created {sum(isinstance(r, Success) for r in created)} batches from {uploaded_id} to list")
     listed = 0
     try:
-        for page_number, page in enumerate(itertools.islice(client.paginate(batches.list(limit=2)).iter_pages(), 4), 1):
+        for page_number, page in enumerate(itertools.islice(client.paginate(batches.list(limit=2), pages=True), 4), 1):
             ids = ", ".join(f"{b.id} ({b.status})" for b in page)
             say(f"   page {page_number}: {ids or '(empty)'}")
             listed += len(page)

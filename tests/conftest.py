@@ -41,4 +41,4 @@ def _no_ambient_openai_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # Real servers on loopback (llmock for the integration tier, Prism for the contract tier): session
 # fixtures `llmock_server`/`llmock`/`prism`, and the contract tier's counts in the terminal summary.
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tests.docs_harness"]

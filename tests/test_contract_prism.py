@@ -240,12 +240,11 @@ def test_the_check_catches_what_it_is_for(
     spec_args: SpecArgs, client: oa.OpenAI, method: str, path: str, body: Any, cast_to: Any, expected: str
 ) -> None:
     """The contract check fails for each kind of mistake it exists to find (so a pass means something)."""
-    real = operation("createEmbedding")
-    wrong = msgspec.structs.replace(
-        real,
-        method=method,
-        builder=lambda **_: oa.make_request(method, path, body=body, cast_to=cast_to, content_type="text/plain"),
-    )
+
+    def build(**_: Any) -> oa.Request[Any]:
+        return oa.make_request(method, path, body=body, cast_to=cast_to, content_type="text/plain")
+
+    wrong = msgspec.structs.replace(operation("createEmbedding"), method=method, builder=build)
     with pytest.raises(AssertionError, match=expected):
         check(wrong, spec_args.operations["createEmbedding"], spec_args, client)
 

@@ -26,7 +26,7 @@ import openai_fn as oa
 from openai_fn.endpoints import batches, embeddings, files
 from openai_fn.endpoints.chat import completions as chat_completions
 from openai_fn.testing.llmock import LLMock, delay, fail, reply, stream_fault
-from openai_fn.testing.process import free_port
+from openai_fn.testing.process import ServerProcess, ServerStartError, free_port
 from openai_fn.types.batches import Batch
 from openai_fn.types.chat import CreateChatCompletionResponse, CreateChatCompletionStreamResponse
 from openai_fn.types.embeddings import CreateEmbeddingResponse
@@ -228,11 +228,6 @@ def test_client_errors_are_final_and_typed(llmock: LLMock, status: int, kind: ty
     assert len(served(llmock, "/v1/chat/completions")) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="openai_fn/core/retry.py error_kind() reads `code` only when there is no `type`; llmock sends "
-    "type=rate_limit_error, code=insufficient_quota (reported to the lead)",
-)
 def test_insufficient_quota_is_not_retried(llmock: LLMock) -> None:
     llmock.script(fail(429, retry_after=0.01, code="insufficient_quota", message="You exceeded your current quota"))
     with sync_client(llmock) as client:
@@ -373,24 +368,73 @@ async def test_async_timeout_is_retried(llmock: LLMock) -> None:
     assert raw.retries_taken == 1
 
 
+# -- the server machinery (openai_fn.testing) ------------------------------------------------------------------
+
+
+def test_a_port_in_use_is_refused_before_anything_starts(llmock_server: LLMock) -> None:
+    with pytest.raises(ServerStartError, match="in use"):
+        LLMock(port=llmock_server.port).start()
+    assert llmock_server.running
+
+
+def test_a_server_that_never_answers_is_stopped_at_the_deadline() -> None:
+    server = ServerProcess(lambda port: [sys.executable, "-c", "import time; time.sleep(60)"], startup_timeout=0.5)
+    with pytest.raises(ServerStartError, match="did not answer within") as caught:
+        server.start()
+    assert not caught.value.exited and not server.running and server.pid is None
+
+
+def test_a_server_that_dies_while_starting_is_reported_with_its_output() -> None:
+    argv = [sys.executable, "-c", "import sys; print('cannot start: boom', flush=True); sys.exit(3)"]
+    server = ServerProcess(lambda port: argv, attempts=2)
+    with pytest.raises(ServerStartError, match=r"(?s)exited with code 3.*cannot start: boom") as caught:
+        server.start()
+    assert caught.value.exited and not server.running
+
+
+def test_stop_ends_the_process() -> None:
+    server = LLMock().start()
+    pid = server.pid
+    assert pid is not None and server.running
+    server.stop()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
 # -- the README and docs examples ---------------------------------------------------------------------------------
 
 
-def test_quickstart_runs_offline_and_shows_every_step() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_", "LLMOCK_"))}
+def run_quickstart(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_", "LLMOCK_"))}
     done = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "quickstart.py")],
-        capture_output=True, text=True, timeout=120, env=env, cwd=ROOT, check=False,
+        capture_output=True, text=True, timeout=120, env={**clean, **env}, cwd=ROOT, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    out = done.stdout
-    assert "llmock" in out
-    assert ECHO in out  # the chat completion, and the streamed one
-    assert out.count(ECHO) >= 2
-    assert "1536" in out  # the embedding's dimensions
-    assert re.search(r"file-[0-9a-f]+", out)
-    assert re.search(r"batch_[0-9a-f]+", out)
-    assert "stopped" in out
+    return done.stdout
+
+
+def test_quickstart_runs_offline_and_shows_every_step() -> None:
+    out = run_quickstart()
+    assert "starting llmock" in out and "llmock stopped." in out
+    assert out.count(ECHO) == 2  # the chat completion, and the streamed one
+    assert "1536 dimensions" in out
+    assert re.search(r"uploaded quickstart-batch\.jsonl: file-[0-9a-f]+, \d+ bytes, purpose=batch", out)
+    assert re.search(r"page 1: batch_\w+ \(validating\), batch_\w+ \(validating\)\n   page 2: batch_\w+", out)
+    assert "429 then 200 after 1 retry" in out
+    assert "NotFoundError (404)" in out
+    assert out.rstrip().endswith("all steps succeeded")
+
+
+def test_quickstart_with_a_configured_server_uses_it(llmock: LLMock) -> None:
+    """With OPENAI_BASE_URL/OPENAI_API_KEY set (the real API's case), it starts no server and scripts nothing."""
+    out = run_quickstart(OPENAI_BASE_URL=llmock.base_url, OPENAI_API_KEY=KEY)
+    assert f"talking to {llmock.base_url}" in out and "starting llmock" not in out
+    assert out.count(ECHO) == 2 and "all steps succeeded" in out
+    sent = llmock.requests()
+    assert {r["status"] for r in sent} <= {200, 404}  # nothing scripted: no 429
+    assert not any(r["method"] == "POST" and r["path"] == "/v1/batches" for r in sent)  # creates no batches
+    assert any(r["method"] == "DELETE" and r["path"].startswith("/v1/files/file-") for r in sent)  # cleans up
 
 
 DOC_BLOCK = re.compile(r"^```python llmock\n(.*?)^```", re.DOTALL | re.MULTILINE)

@@ -42,6 +42,7 @@ def test_insufficient_quota_is_never_retried() -> None:
     body = {"message": "You exceeded your current quota", "type": "insufficient_quota", "code": "insufficient_quota"}
     assert should_retry_status(POLICY, 429, {}, body) is False
     assert should_retry_status(POLICY, 429, {"x-should-retry": "true"}, body) is False
+    assert should_retry_status(POLICY, 429, {}, {"type": "rate_limit_error", "code": "insufficient_quota"}) is False
     assert should_retry_status(POLICY, 429, {}, {"type": "requests"}) is True
 
 

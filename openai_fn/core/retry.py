@@ -9,11 +9,11 @@ from __future__ import annotations
 import email.utils
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import cast
 
 from .policies import RetryPolicy
 
-__all__ = ["backoff", "error_kind", "parse_retry_after", "retry_delay", "should_retry_status"]
+__all__ = ["backoff", "error_kinds", "parse_retry_after", "retry_delay", "should_retry_status"]
 
 
 def should_retry_status(
@@ -25,7 +25,7 @@ def should_retry_status(
     status) whose error type is in ``policy.never_retry_error_types`` (``insufficient_quota``)
     is final: waiting brings no quota back.
     """
-    if error_kind(error_body) in policy.never_retry_error_types:
+    if not policy.never_retry_error_types.isdisjoint(error_kinds(error_body)):
         return False
     verdict = headers.get("x-should-retry")
     if verdict == "true":
@@ -37,16 +37,12 @@ def should_retry_status(
     return policy.retry_server_errors and status_code >= 500
 
 
-def error_kind(error_body: object | None) -> str | None:
-    """The ``type`` (or else ``code``) of an API error object, if it has one."""
+def error_kinds(error_body: object | None) -> frozenset[str]:
+    """The ``type`` and ``code`` of an API error object: quota errors come as either (or both)."""
     if not isinstance(error_body, dict):
-        return None
-    body: dict[str, Any] = error_body  # type: ignore[assignment]
-    for key in ("type", "code"):
-        value = body.get(key)
-        if isinstance(value, str):
-            return value
-    return None
+        return frozenset()
+    body = cast("dict[str, object]", error_body)
+    return frozenset(value for key in ("type", "code") if isinstance(value := body.get(key), str))
 
 
 def parse_retry_after(headers: Mapping[str, str], now: Callable[[], float] = time.time) -> float | None:

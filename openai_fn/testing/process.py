@@ -27,7 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
-__all__ = ["ServerProcess", "ServerStartError", "free_port", "http_status"]
+__all__ = ["ServerProcess", "ServerStartError", "free_port", "http_status", "port_is_free"]
 
 LOOPBACK = "127.0.0.1"
 
@@ -71,6 +71,21 @@ def free_port(host: str = LOOPBACK) -> int:
         sock.bind((host, 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether ``port`` on ``host`` can be bound right now (nothing listens on it).
+
+    ``SO_REUSEADDR``, as servers set it: connections of a stopped server lingering in TIME_WAIT
+    do not count, a listening socket does.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
 
 
 def http_status(url: str, *, timeout: float = 2.0, headers: Mapping[str, str] | None = None) -> int | None:
@@ -168,6 +183,9 @@ class ServerProcess:
         last_error: ServerStartError | None = None
         for _ in range(self._attempts if self._requested_port is None else 1):
             port = self._requested_port or free_port(self.host)
+            if not port_is_free(self.host, port):  # else another server's answers would pass for ours
+                last_error = ServerStartError(f"{self.name}: port {port} on {self.host} is in use", exited=True)
+                continue
             try:
                 self._spawn(port)
                 return self
@@ -193,16 +211,28 @@ class ServerProcess:
             preexec_fn=_parent_death_signal(),  # stopped by the kernel if this process is killed
         )
         self._port = port
+        try:
+            self._wait_until_ready(port, started)
+        except ServerStartError:
+            raise
+        except BaseException:  # interrupted (Ctrl-C) while waiting: do not leave the server behind
+            self.stop()
+            raise
+
+    def _wait_until_ready(self, port: int, started: float) -> None:
+        assert self._process is not None
         deadline = started + self.startup_timeout
         while True:
-            code = self._process.poll()
-            if code is not None:
+            status = None if self._process.poll() is not None else http_status(
+                self.url + self._ready_path, timeout=min(2.0, self.startup_timeout)
+            )
+            code = self._process.poll()  # checked after the probe too: an answer from another server on
+            if code is not None:  # this port (taken in the meantime) must not count as ours
                 log = self.log_text()
                 self._cleanup()
                 raise ServerStartError(
                     f"{self.name} exited with code {code} while starting on port {port}:\n{log}", exited=True
                 )
-            status = http_status(self.url + self._ready_path, timeout=min(2.0, self.startup_timeout))
             if status is not None and self._ready_status(status):
                 self.startup_seconds = time.monotonic() - started
                 return

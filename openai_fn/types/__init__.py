@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from .uploads import AddUploadPartRequest as AddUploadPartRequest
     from .shared_conversations_responses import AdditionalTools as AdditionalTools
     from .extras import AdditionalToolsItemParam as AdditionalToolsItemParam
+    from .admin import AdminAPIKey as AdminAPIKey
+    from .admin import AdminAPIKeyCreateResponse as AdminAPIKeyCreateResponse
     from .admin import AdminApiKey as AdminApiKey
     from .admin import AdminApiKeyCreateResponse as AdminApiKeyCreateResponse
     from .admin import AdminApiKeyCreateResponseOwner as AdminApiKeyCreateResponseOwner
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
     from .shared_conversations_evals_responses import ApproximateLocation as ApproximateLocation
     from .admin import AssignedRoleDetails as AssignedRoleDetails
     from .admin import AssignedRoleDetailsAssignmentSource as AssignedRoleDetailsAssignmentSource
+    from .assistants import Assistant as Assistant
+    from .assistants import AssistantDeleted as AssistantDeleted
     from .chatkit import AssistantMessageItem as AssistantMessageItem
     from .assistants import AssistantObject as AssistantObject
     from .assistants import AssistantObjectToolResources as AssistantObjectToolResources
@@ -187,6 +191,7 @@ if TYPE_CHECKING:
     from .beta_responses import BetaCodeInterpreterToolCall as BetaCodeInterpreterToolCall
     from .beta_responses import BetaCompactResource as BetaCompactResource
     from .beta_responses import BetaCompactResponseMethodPublicBody as BetaCompactResponseMethodPublicBody
+    from .beta_responses import BetaCompactedResponse as BetaCompactedResponse
     from .beta_responses import BetaCompactionBody as BetaCompactionBody
     from .extras import BetaCompactionSummaryItemParam as BetaCompactionSummaryItemParam
     from .extras import BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam
@@ -439,6 +444,7 @@ if TYPE_CHECKING:
     from .beta_responses_extras import BetaResponseInjectEvent as BetaResponseInjectEvent
     from .beta_responses_extras import BetaResponseInjectFailedEvent as BetaResponseInjectFailedEvent
     from .beta_responses_extras import BetaResponseInjectFailedEventError as BetaResponseInjectFailedEventError
+    from .beta_responses import BetaResponseItem as BetaResponseItem
     from .beta_responses import BetaResponseItemList as BetaResponseItemList
     from .beta_responses import BetaResponseLogProb as BetaResponseLogProb
     from .beta_responses import BetaResponseLogProbTopLogprob as BetaResponseLogProbTopLogprob
@@ -614,12 +620,15 @@ if TYPE_CHECKING:
     from .shared_conversations_evals_realtime_responses import CallableToolAllowedCaller as CallableToolAllowedCaller
     from .admin import Certificate as Certificate
     from .admin import CertificateCertificateDetails as CertificateCertificateDetails
+    from .chat import ChatCompletion as ChatCompletion
     from .chat import ChatCompletionAllowedTools as ChatCompletionAllowedTools
     from .chat import ChatCompletionAllowedToolsChoice as ChatCompletionAllowedToolsChoice
+    from .chat import ChatCompletionChunk as ChatCompletionChunk
     from .chat import ChatCompletionDeleted as ChatCompletionDeleted
     from .chat import ChatCompletionFunctionCallOption as ChatCompletionFunctionCallOption
     from .chat import ChatCompletionFunctions as ChatCompletionFunctions
     from .chat import ChatCompletionList as ChatCompletionList
+    from .chat import ChatCompletionMessage as ChatCompletionMessage
     from .chat import ChatCompletionMessageCustomToolCall as ChatCompletionMessageCustomToolCall
     from .chat import ChatCompletionMessageCustomToolCallCustom as ChatCompletionMessageCustomToolCallCustom
     from .chat import ChatCompletionMessageList as ChatCompletionMessageList
@@ -668,6 +677,7 @@ if TYPE_CHECKING:
     from .chat import ChatCompletionResponseMessageAudio as ChatCompletionResponseMessageAudio
     from .chat import ChatCompletionResponseMessageFunctionCall as ChatCompletionResponseMessageFunctionCall
     from .chat_extras import ChatCompletionRole as ChatCompletionRole
+    from .chat import ChatCompletionStoreMessage as ChatCompletionStoreMessage
     from .shared_chat_completions import ChatCompletionStreamOptions as ChatCompletionStreamOptions
     from .shared_chat_completions import ChatCompletionStreamOptions2 as ChatCompletionStreamOptions2
     from .chat import ChatCompletionStreamResponseDelta as ChatCompletionStreamResponseDelta
@@ -676,6 +686,8 @@ if TYPE_CHECKING:
     from .chat import ChatCompletionTokenLogprobTopLogprob as ChatCompletionTokenLogprobTopLogprob
     from .shared_chat_evals import ChatCompletionTool as ChatCompletionTool
     from .chat import ChatCompletionToolChoiceOption as ChatCompletionToolChoiceOption
+    from .chatkit import ChatKitThread as ChatKitThread
+    from .chatkit import ChatSession as ChatSession
     from .chatkit import ChatSessionAutomaticThreadTitling as ChatSessionAutomaticThreadTitling
     from .chatkit import ChatSessionChatkitConfiguration as ChatSessionChatkitConfiguration
     from .chatkit import ChatSessionFileUpload as ChatSessionFileUpload
@@ -689,6 +701,7 @@ if TYPE_CHECKING:
     from .vector_stores import ChunkingStrategyRequestParam as ChunkingStrategyRequestParam
     from .shared_conversations_responses import ClickButtonType as ClickButtonType
     from .shared_conversations_responses import ClickParam as ClickParam
+    from .realtime import ClientSecretCreateResponse as ClientSecretCreateResponse
     from .chatkit import ClientToolCallItem as ClientToolCallItem
     from .chatkit import ClientToolCallStatus as ClientToolCallStatus
     from .chatkit import ClosedStatus as ClosedStatus
@@ -701,6 +714,7 @@ if TYPE_CHECKING:
     from .shared_conversations_responses import CodeInterpreterToolCall as CodeInterpreterToolCall
     from .responses import CompactResource as CompactResource
     from .responses import CompactResponseMethodPublicBody as CompactResponseMethodPublicBody
+    from .responses import CompactedResponse as CompactedResponse
     from .shared_conversations_responses import CompactionBody as CompactionBody
     from .extras import CompactionSummaryItemParam as CompactionSummaryItemParam
     from .extras import CompactionTriggerItemParam as CompactionTriggerItemParam
@@ -713,6 +727,7 @@ if TYPE_CHECKING:
     from .shared_conversations_evals_4_a9d2b7 import ComparisonFilterNe as ComparisonFilterNe
     from .shared_conversations_evals_4_a9d2b7 import ComparisonFilterNin as ComparisonFilterNin
     from .uploads import CompleteUploadRequest as CompleteUploadRequest
+    from .completions import Completion as Completion
     from .shared_chat_completions import CompletionUsage as CompletionUsage
     from .shared_chat_completions import CompletionUsageCompletionTokensDetails as CompletionUsageCompletionTokensDetails
     from .shared_chat_completions import CompletionUsagePromptTokensDetails as CompletionUsagePromptTokensDetails
@@ -747,7 +762,10 @@ if TYPE_CHECKING:
     from .containers import ContainerResourceExpiresAfter as ContainerResourceExpiresAfter
     from .containers import ContainerResourceNetworkPolicy as ContainerResourceNetworkPolicy
     from .extras import Content as Content
+    from .content_provenance_checks import ContentProvenanceCheck as ContentProvenanceCheck
     from .responses import ContextManagementParam as ContextManagementParam
+    from .conversations import Conversation as Conversation
+    from .conversations import ConversationDeletedResource as ConversationDeletedResource
     from .conversations import ConversationItem as ConversationItem
     from .conversations import ConversationItemList as ConversationItemList
     from .responses import ConversationParam as ConversationParam
@@ -903,7 +921,9 @@ if TYPE_CHECKING:
     from .extras import DeletedConversation as DeletedConversation
     from .conversations import DeletedConversationResource as DeletedConversationResource
     from .admin import DeletedRoleAssignmentResource as DeletedRoleAssignmentResource
+    from .skills import DeletedSkill as DeletedSkill
     from .skills import DeletedSkillResource as DeletedSkillResource
+    from .skills import DeletedSkillVersion as DeletedSkillVersion
     from .skills import DeletedSkillVersionResource as DeletedSkillVersionResource
     from .chatkit import DeletedThreadResource as DeletedThreadResource
     from .videos import DeletedVideoResource as DeletedVideoResource
@@ -964,9 +984,11 @@ if TYPE_CHECKING:
     from .chatkit import FileAnnotationSource as FileAnnotationSource
     from .shared_conversations_responses import FileCitationBody as FileCitationBody
     from .extras import FileCitationParam as FileCitationParam
+    from .files import FileDeleted as FileDeleted
     from .extras import FileDetailEnum as FileDetailEnum
     from .shared_files_uploads import FileExpirationAfter as FileExpirationAfter
     from .shared_conversations_realtime_responses import FileInputDetail as FileInputDetail
+    from .files import FileObject as FileObject
     from .shared_conversations_responses import FilePath as FilePath
     from .shared_assistants_threads import FileSearchRanker as FileSearchRanker
     from .shared_assistants_threads import FileSearchRankingOptions as FileSearchRankingOptions
@@ -1027,10 +1049,12 @@ if TYPE_CHECKING:
     from .fine_tuning import GraderLabelModel as GraderLabelModel
     from .fine_tuning import GraderMulti as GraderMulti
     from .fine_tuning import GraderPython as GraderPython
+    from .fine_tuning import GraderRunResponse as GraderRunResponse
     from .fine_tuning import GraderScoreModel as GraderScoreModel
     from .fine_tuning import GraderScoreModelSamplingParams as GraderScoreModelSamplingParams
     from .fine_tuning import GraderStringCheck as GraderStringCheck
     from .fine_tuning import GraderTextSimilarity as GraderTextSimilarity
+    from .fine_tuning import GraderValidateResponse as GraderValidateResponse
     from .shared_conversations_evals_responses import GrammarSyntax1 as GrammarSyntax1
     from .admin import Group as Group
     from .admin import GroupDeletedResource as GroupDeletedResource
@@ -1086,6 +1110,7 @@ if TYPE_CHECKING:
     from .responses import InputParam as InputParam
     from .shared_conversations_evals_5_b6a5de import InputTextContent as InputTextContent
     from .extras import InputTextContentParam as InputTextContentParam
+    from .responses import InputTokenCountResponse as InputTokenCountResponse
     from .admin import Invite as Invite
     from .admin import InviteDeleteResponse as InviteDeleteResponse
     from .admin import InviteListResponse as InviteListResponse
@@ -1151,6 +1176,7 @@ if TYPE_CHECKING:
     from .threads import MessageContentTextAnnotationsFilePathObjectFilePath as MessageContentTextAnnotationsFilePathObjectFilePath
     from .threads import MessageContentTextObject as MessageContentTextObject
     from .threads import MessageContentTextObjectText as MessageContentTextObjectText
+    from .threads import MessageDeleted as MessageDeleted
     from .threads import MessageDeltaContentImageFileObject as MessageDeltaContentImageFileObject
     from .threads import MessageDeltaContentImageFileObjectImageFile as MessageDeltaContentImageFileObjectImageFile
     from .threads import MessageDeltaContentImageUrlObject as MessageDeltaContentImageUrlObject
@@ -1180,6 +1206,7 @@ if TYPE_CHECKING:
     from .threads import MessageStreamEventVariant5 as MessageStreamEventVariant5
     from .shared_assistants_batches_9_01aaa1 import Metadata as Metadata
     from .models import Model as Model
+    from .models import ModelDeleted as ModelDeleted
     from .extras import ModelIds as ModelIds
     from .responses import ModelIdsCompaction as ModelIdsCompaction
     from .responses import ModelIdsResponses as ModelIdsResponses
@@ -1187,6 +1214,7 @@ if TYPE_CHECKING:
     from .extras import ModelResponseProperties as ModelResponseProperties
     from .responses import Moderation as Moderation
     from .shared_chat_responses import ModerationConfigParam as ModerationConfigParam
+    from .moderations import ModerationCreateResponse as ModerationCreateResponse
     from .responses import ModerationErrorBody as ModerationErrorBody
     from .shared_chat_responses import ModerationInputType as ModerationInputType
     from .shared_chat_responses import ModerationMode as ModerationMode
@@ -1214,6 +1242,7 @@ if TYPE_CHECKING:
     from .admin import OrganizationCertificateCertificateDetails as OrganizationCertificateCertificateDetails
     from .admin import OrganizationCertificateDeactivationResponse as OrganizationCertificateDeactivationResponse
     from .admin import OrganizationDataRetention as OrganizationDataRetention
+    from .admin import OrganizationGroupUser as OrganizationGroupUser
     from .admin import OrganizationProjectCertificate as OrganizationProjectCertificate
     from .admin import OrganizationProjectCertificateActivationResponse as OrganizationProjectCertificateActivationResponse
     from .admin import OrganizationProjectCertificateCertificateDetails as OrganizationProjectCertificateCertificateDetails
@@ -1221,8 +1250,11 @@ if TYPE_CHECKING:
     from .admin import OrganizationSpendAlert as OrganizationSpendAlert
     from .admin import OrganizationSpendAlertDeletedResource as OrganizationSpendAlertDeletedResource
     from .admin import OrganizationSpendAlertListResource as OrganizationSpendAlertListResource
+    from .admin import OrganizationSpendLimit as OrganizationSpendLimit
+    from .admin import OrganizationSpendLimitDeleted as OrganizationSpendLimitDeleted
     from .admin import OrganizationSpendLimitDeletedResource as OrganizationSpendLimitDeletedResource
     from .admin import OrganizationSpendLimitResource as OrganizationSpendLimitResource
+    from .admin import OrganizationUser as OrganizationUser
     from .vector_stores import OtherChunkingStrategyResponseParam as OtherChunkingStrategyResponseParam
     from .extras import OutputAudio as OutputAudio
     from .responses import OutputContent as OutputContent
@@ -1244,6 +1276,7 @@ if TYPE_CHECKING:
     from .shared_conversations_responses import ProgramToolCallCallerParam as ProgramToolCallCallerParam
     from .shared_conversations_evals_responses import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
     from .admin import Project as Project
+    from .admin import ProjectAPIKey as ProjectAPIKey
     from .admin import ProjectApiKey as ProjectApiKey
     from .admin import ProjectApiKeyDeleteResponse as ProjectApiKeyDeleteResponse
     from .admin import ProjectApiKeyListResponse as ProjectApiKeyListResponse
@@ -1273,6 +1306,8 @@ if TYPE_CHECKING:
     from .admin import ProjectSpendAlert as ProjectSpendAlert
     from .admin import ProjectSpendAlertDeletedResource as ProjectSpendAlertDeletedResource
     from .admin import ProjectSpendAlertListResource as ProjectSpendAlertListResource
+    from .admin import ProjectSpendLimit as ProjectSpendLimit
+    from .admin import ProjectSpendLimitDeleted as ProjectSpendLimitDeleted
     from .admin import ProjectSpendLimitDeletedResource as ProjectSpendLimitDeletedResource
     from .admin import ProjectSpendLimitResource as ProjectSpendLimitResource
     from .admin import ProjectUpdateRequest as ProjectUpdateRequest
@@ -1609,6 +1644,7 @@ if TYPE_CHECKING:
     from .responses import ResponseInProgressEvent as ResponseInProgressEvent
     from .responses import ResponseIncompleteDetails as ResponseIncompleteDetails
     from .responses import ResponseIncompleteEvent as ResponseIncompleteEvent
+    from .responses import ResponseItem as ResponseItem
     from .responses import ResponseItemList as ResponseItemList
     from .responses import ResponseLogProb as ResponseLogProb
     from .responses import ResponseLogProbTopLogprob as ResponseLogProbTopLogprob
@@ -1722,6 +1758,7 @@ if TYPE_CHECKING:
     from .admin import Role as Role
     from .admin import RoleDeletedResource as RoleDeletedResource
     from .admin import RoleListResource as RoleListResource
+    from .threads import Run as Run
     from .threads import RunCompletionUsage as RunCompletionUsage
     from .threads import RunCompletionUsage2 as RunCompletionUsage2
     from .fine_tuning import RunGraderRequest as RunGraderRequest
@@ -1733,6 +1770,7 @@ if TYPE_CHECKING:
     from .threads import RunObjectLastError as RunObjectLastError
     from .threads import RunObjectRequiredAction as RunObjectRequiredAction
     from .threads import RunObjectRequiredActionSubmitToolOutputs as RunObjectRequiredActionSubmitToolOutputs
+    from .threads import RunStep as RunStep
     from .threads import RunStepCompletionUsage as RunStepCompletionUsage
     from .threads import RunStepCompletionUsage2 as RunStepCompletionUsage2
     from .threads import RunStepDeltaObject as RunStepDeltaObject
@@ -1796,9 +1834,11 @@ if TYPE_CHECKING:
     from .responses import ServiceTierResponses as ServiceTierResponses
     from .skills import SetDefaultSkillVersionBody as SetDefaultSkillVersionBody
     from .responses import ShellCallOutputDelta as ShellCallOutputDelta
+    from .skills import Skill as Skill
     from .skills import SkillListResource as SkillListResource
     from .shared_containers_conversations_evals_responses import SkillReferenceParam as SkillReferenceParam
     from .skills import SkillResource as SkillResource
+    from .skills import SkillVersion as SkillVersion
     from .skills import SkillVersionListResource as SkillVersionListResource
     from .skills import SkillVersionResource as SkillVersionResource
     from .responses import SpecificApplyPatchParam as SpecificApplyPatchParam
@@ -1827,6 +1867,8 @@ if TYPE_CHECKING:
     from .shared_conversations_responses import TextContent as TextContent
     from .shared_evals_responses import TextResponseFormatConfiguration as TextResponseFormatConfiguration
     from .shared_evals_responses import TextResponseFormatJsonSchema as TextResponseFormatJsonSchema
+    from .threads import Thread as Thread
+    from .threads import ThreadDeleted as ThreadDeleted
     from .chatkit import ThreadItem as ThreadItem
     from .chatkit import ThreadItemListResource as ThreadItemListResource
     from .chatkit import ThreadListResource as ThreadListResource
@@ -1874,12 +1916,19 @@ if TYPE_CHECKING:
     from .audio import TranscriptTextUsageDuration as TranscriptTextUsageDuration
     from .audio import TranscriptTextUsageTokens as TranscriptTextUsageTokens
     from .audio import TranscriptTextUsageTokensInputTokenDetails as TranscriptTextUsageTokensInputTokenDetails
+    from .extras import Transcription as Transcription
     from .audio_extras import TranscriptionChunkingStrategy as TranscriptionChunkingStrategy
+    from .extras import TranscriptionDiarized as TranscriptionDiarized
     from .audio_extras import TranscriptionDiarizedSegment as TranscriptionDiarizedSegment
     from .audio import TranscriptionInclude as TranscriptionInclude
     from .audio import TranscriptionLanguage as TranscriptionLanguage
     from .audio import TranscriptionSegment as TranscriptionSegment
+    from .realtime import TranscriptionSession as TranscriptionSession
+    from .audio import TranscriptionStreamEvent as TranscriptionStreamEvent
+    from .extras import TranscriptionVerbose as TranscriptionVerbose
     from .audio import TranscriptionWord as TranscriptionWord
+    from .extras import Translation as Translation
+    from .extras import TranslationVerbose as TranslationVerbose
     from .responses import TruncationEnum as TruncationEnum
     from .extras import TruncationObject as TruncationObject
     from .shared_conversations_responses import TypeParam as TypeParam
@@ -1929,24 +1978,32 @@ if TYPE_CHECKING:
     from .audio import VadConfig as VadConfig
     from .fine_tuning import ValidateGraderRequest as ValidateGraderRequest
     from .fine_tuning import ValidateGraderResponse as ValidateGraderResponse
+    from .vector_stores import VectorStore as VectorStore
+    from .vector_stores import VectorStoreDeleted as VectorStoreDeleted
     from .vector_stores import VectorStoreExpirationAfter as VectorStoreExpirationAfter
+    from .vector_stores import VectorStoreFile as VectorStoreFile
     from .shared_conversations_responses_vector_stores import VectorStoreFileAttributes as VectorStoreFileAttributes
+    from .vector_stores import VectorStoreFileBatch as VectorStoreFileBatch
     from .vector_stores import VectorStoreFileBatchObject as VectorStoreFileBatchObject
     from .vector_stores import VectorStoreFileBatchObjectFileCounts as VectorStoreFileBatchObjectFileCounts
     from .vector_stores import VectorStoreFileContentResponse as VectorStoreFileContentResponse
     from .vector_stores import VectorStoreFileContentResponseDataItem as VectorStoreFileContentResponseDataItem
+    from .vector_stores import VectorStoreFileDeleted as VectorStoreFileDeleted
     from .vector_stores import VectorStoreFileObject as VectorStoreFileObject
     from .vector_stores import VectorStoreFileObjectLastError as VectorStoreFileObjectLastError
     from .vector_stores import VectorStoreObject as VectorStoreObject
     from .vector_stores import VectorStoreObjectFileCounts as VectorStoreObjectFileCounts
     from .vector_stores import VectorStoreSearchRequest as VectorStoreSearchRequest
     from .vector_stores import VectorStoreSearchRequestRankingOptions as VectorStoreSearchRequestRankingOptions
+    from .vector_stores import VectorStoreSearchResponse as VectorStoreSearchResponse
     from .vector_stores import VectorStoreSearchResultContentObject as VectorStoreSearchResultContentObject
     from .vector_stores import VectorStoreSearchResultItem as VectorStoreSearchResultItem
     from .vector_stores import VectorStoreSearchResultsPage as VectorStoreSearchResultsPage
     from .shared_chat_responses import Verbosity as Verbosity
+    from .videos import Video as Video
     from .videos import VideoCharacterResource as VideoCharacterResource
     from .videos import VideoContentVariant as VideoContentVariant
+    from .videos import VideoDeleteResponse as VideoDeleteResponse
     from .videos import VideoListResource as VideoListResource
     from .videos import VideoModel as VideoModel
     from .videos_extras import VideoReferenceInputParam as VideoReferenceInputParam
@@ -1954,6 +2011,9 @@ if TYPE_CHECKING:
     from .videos import VideoSeconds as VideoSeconds
     from .videos import VideoSize as VideoSize
     from .videos import VideoStatus as VideoStatus
+    from .audio import Voice as Voice
+    from .audio import VoiceConsent as VoiceConsent
+    from .audio import VoiceConsentDeleted as VoiceConsentDeleted
     from .audio import VoiceConsentDeletedResource as VoiceConsentDeletedResource
     from .audio import VoiceConsentListResource as VoiceConsentListResource
     from .audio import VoiceConsentResource as VoiceConsentResource
@@ -2020,6 +2080,8 @@ _TYPES: dict[str, str] = {
     "AddUploadPartRequest": "uploads",
     "AdditionalTools": "shared_conversations_responses",
     "AdditionalToolsItemParam": "extras",
+    "AdminAPIKey": "admin",
+    "AdminAPIKeyCreateResponse": "admin",
     "AdminApiKey": "admin",
     "AdminApiKeyCreateResponse": "admin",
     "AdminApiKeyCreateResponseOwner": "admin",
@@ -2047,6 +2109,8 @@ _TYPES: dict[str, str] = {
     "ApproximateLocation": "shared_conversations_evals_responses",
     "AssignedRoleDetails": "admin",
     "AssignedRoleDetailsAssignmentSource": "admin",
+    "Assistant": "assistants",
+    "AssistantDeleted": "assistants",
     "AssistantMessageItem": "chatkit",
     "AssistantObject": "assistants",
     "AssistantObjectToolResources": "assistants",
@@ -2192,6 +2256,7 @@ _TYPES: dict[str, str] = {
     "BetaCodeInterpreterToolCall": "beta_responses",
     "BetaCompactResource": "beta_responses",
     "BetaCompactResponseMethodPublicBody": "beta_responses",
+    "BetaCompactedResponse": "beta_responses",
     "BetaCompactionBody": "beta_responses",
     "BetaCompactionSummaryItemParam": "extras",
     "BetaCompactionTriggerItemParam": "extras",
@@ -2444,6 +2509,7 @@ _TYPES: dict[str, str] = {
     "BetaResponseInjectEvent": "beta_responses_extras",
     "BetaResponseInjectFailedEvent": "beta_responses_extras",
     "BetaResponseInjectFailedEventError": "beta_responses_extras",
+    "BetaResponseItem": "beta_responses",
     "BetaResponseItemList": "beta_responses",
     "BetaResponseLogProb": "beta_responses",
     "BetaResponseLogProbTopLogprob": "beta_responses",
@@ -2619,12 +2685,15 @@ _TYPES: dict[str, str] = {
     "CallableToolAllowedCaller": "shared_conversations_evals_realtime_responses",
     "Certificate": "admin",
     "CertificateCertificateDetails": "admin",
+    "ChatCompletion": "chat",
     "ChatCompletionAllowedTools": "chat",
     "ChatCompletionAllowedToolsChoice": "chat",
+    "ChatCompletionChunk": "chat",
     "ChatCompletionDeleted": "chat",
     "ChatCompletionFunctionCallOption": "chat",
     "ChatCompletionFunctions": "chat",
     "ChatCompletionList": "chat",
+    "ChatCompletionMessage": "chat",
     "ChatCompletionMessageCustomToolCall": "chat",
     "ChatCompletionMessageCustomToolCallCustom": "chat",
     "ChatCompletionMessageList": "chat",
@@ -2673,6 +2742,7 @@ _TYPES: dict[str, str] = {
     "ChatCompletionResponseMessageAudio": "chat",
     "ChatCompletionResponseMessageFunctionCall": "chat",
     "ChatCompletionRole": "chat_extras",
+    "ChatCompletionStoreMessage": "chat",
     "ChatCompletionStreamOptions": "shared_chat_completions",
     "ChatCompletionStreamOptions2": "shared_chat_completions",
     "ChatCompletionStreamResponseDelta": "chat",
@@ -2681,6 +2751,8 @@ _TYPES: dict[str, str] = {
     "ChatCompletionTokenLogprobTopLogprob": "chat",
     "ChatCompletionTool": "shared_chat_evals",
     "ChatCompletionToolChoiceOption": "chat",
+    "ChatKitThread": "chatkit",
+    "ChatSession": "chatkit",
     "ChatSessionAutomaticThreadTitling": "chatkit",
     "ChatSessionChatkitConfiguration": "chatkit",
     "ChatSessionFileUpload": "chatkit",
@@ -2694,6 +2766,7 @@ _TYPES: dict[str, str] = {
     "ChunkingStrategyRequestParam": "vector_stores",
     "ClickButtonType": "shared_conversations_responses",
     "ClickParam": "shared_conversations_responses",
+    "ClientSecretCreateResponse": "realtime",
     "ClientToolCallItem": "chatkit",
     "ClientToolCallStatus": "chatkit",
     "ClosedStatus": "chatkit",
@@ -2706,6 +2779,7 @@ _TYPES: dict[str, str] = {
     "CodeInterpreterToolCall": "shared_conversations_responses",
     "CompactResource": "responses",
     "CompactResponseMethodPublicBody": "responses",
+    "CompactedResponse": "responses",
     "CompactionBody": "shared_conversations_responses",
     "CompactionSummaryItemParam": "extras",
     "CompactionTriggerItemParam": "extras",
@@ -2718,6 +2792,7 @@ _TYPES: dict[str, str] = {
     "ComparisonFilterNe": "shared_conversations_evals_4_a9d2b7",
     "ComparisonFilterNin": "shared_conversations_evals_4_a9d2b7",
     "CompleteUploadRequest": "uploads",
+    "Completion": "completions",
     "CompletionUsage": "shared_chat_completions",
     "CompletionUsageCompletionTokensDetails": "shared_chat_completions",
     "CompletionUsagePromptTokensDetails": "shared_chat_completions",
@@ -2752,7 +2827,10 @@ _TYPES: dict[str, str] = {
     "ContainerResourceExpiresAfter": "containers",
     "ContainerResourceNetworkPolicy": "containers",
     "Content": "extras",
+    "ContentProvenanceCheck": "content_provenance_checks",
     "ContextManagementParam": "responses",
+    "Conversation": "conversations",
+    "ConversationDeletedResource": "conversations",
     "ConversationItem": "conversations",
     "ConversationItemList": "conversations",
     "ConversationParam": "responses",
@@ -2908,7 +2986,9 @@ _TYPES: dict[str, str] = {
     "DeletedConversation": "extras",
     "DeletedConversationResource": "conversations",
     "DeletedRoleAssignmentResource": "admin",
+    "DeletedSkill": "skills",
     "DeletedSkillResource": "skills",
+    "DeletedSkillVersion": "skills",
     "DeletedSkillVersionResource": "skills",
     "DeletedThreadResource": "chatkit",
     "DeletedVideoResource": "videos",
@@ -2969,9 +3049,11 @@ _TYPES: dict[str, str] = {
     "FileAnnotationSource": "chatkit",
     "FileCitationBody": "shared_conversations_responses",
     "FileCitationParam": "extras",
+    "FileDeleted": "files",
     "FileDetailEnum": "extras",
     "FileExpirationAfter": "shared_files_uploads",
     "FileInputDetail": "shared_conversations_realtime_responses",
+    "FileObject": "files",
     "FilePath": "shared_conversations_responses",
     "FileSearchRanker": "shared_assistants_threads",
     "FileSearchRankingOptions": "shared_assistants_threads",
@@ -3032,10 +3114,12 @@ _TYPES: dict[str, str] = {
     "GraderLabelModel": "fine_tuning",
     "GraderMulti": "fine_tuning",
     "GraderPython": "fine_tuning",
+    "GraderRunResponse": "fine_tuning",
     "GraderScoreModel": "fine_tuning",
     "GraderScoreModelSamplingParams": "fine_tuning",
     "GraderStringCheck": "fine_tuning",
     "GraderTextSimilarity": "fine_tuning",
+    "GraderValidateResponse": "fine_tuning",
     "GrammarSyntax1": "shared_conversations_evals_responses",
     "Group": "admin",
     "GroupDeletedResource": "admin",
@@ -3091,6 +3175,7 @@ _TYPES: dict[str, str] = {
     "InputParam": "responses",
     "InputTextContent": "shared_conversations_evals_5_b6a5de",
     "InputTextContentParam": "extras",
+    "InputTokenCountResponse": "responses",
     "Invite": "admin",
     "InviteDeleteResponse": "admin",
     "InviteListResponse": "admin",
@@ -3156,6 +3241,7 @@ _TYPES: dict[str, str] = {
     "MessageContentTextAnnotationsFilePathObjectFilePath": "threads",
     "MessageContentTextObject": "threads",
     "MessageContentTextObjectText": "threads",
+    "MessageDeleted": "threads",
     "MessageDeltaContentImageFileObject": "threads",
     "MessageDeltaContentImageFileObjectImageFile": "threads",
     "MessageDeltaContentImageUrlObject": "threads",
@@ -3185,6 +3271,7 @@ _TYPES: dict[str, str] = {
     "MessageStreamEventVariant5": "threads",
     "Metadata": "shared_assistants_batches_9_01aaa1",
     "Model": "models",
+    "ModelDeleted": "models",
     "ModelIds": "extras",
     "ModelIdsCompaction": "responses",
     "ModelIdsResponses": "responses",
@@ -3192,6 +3279,7 @@ _TYPES: dict[str, str] = {
     "ModelResponseProperties": "extras",
     "Moderation": "responses",
     "ModerationConfigParam": "shared_chat_responses",
+    "ModerationCreateResponse": "moderations",
     "ModerationErrorBody": "responses",
     "ModerationInputType": "shared_chat_responses",
     "ModerationMode": "shared_chat_responses",
@@ -3219,6 +3307,7 @@ _TYPES: dict[str, str] = {
     "OrganizationCertificateCertificateDetails": "admin",
     "OrganizationCertificateDeactivationResponse": "admin",
     "OrganizationDataRetention": "admin",
+    "OrganizationGroupUser": "admin",
     "OrganizationProjectCertificate": "admin",
     "OrganizationProjectCertificateActivationResponse": "admin",
     "OrganizationProjectCertificateCertificateDetails": "admin",
@@ -3226,8 +3315,11 @@ _TYPES: dict[str, str] = {
     "OrganizationSpendAlert": "admin",
     "OrganizationSpendAlertDeletedResource": "admin",
     "OrganizationSpendAlertListResource": "admin",
+    "OrganizationSpendLimit": "admin",
+    "OrganizationSpendLimitDeleted": "admin",
     "OrganizationSpendLimitDeletedResource": "admin",
     "OrganizationSpendLimitResource": "admin",
+    "OrganizationUser": "admin",
     "OtherChunkingStrategyResponseParam": "vector_stores",
     "OutputAudio": "extras",
     "OutputContent": "responses",
@@ -3249,6 +3341,7 @@ _TYPES: dict[str, str] = {
     "ProgramToolCallCallerParam": "shared_conversations_responses",
     "ProgrammaticToolCallingParam": "shared_conversations_evals_responses",
     "Project": "admin",
+    "ProjectAPIKey": "admin",
     "ProjectApiKey": "admin",
     "ProjectApiKeyDeleteResponse": "admin",
     "ProjectApiKeyListResponse": "admin",
@@ -3278,6 +3371,8 @@ _TYPES: dict[str, str] = {
     "ProjectSpendAlert": "admin",
     "ProjectSpendAlertDeletedResource": "admin",
     "ProjectSpendAlertListResource": "admin",
+    "ProjectSpendLimit": "admin",
+    "ProjectSpendLimitDeleted": "admin",
     "ProjectSpendLimitDeletedResource": "admin",
     "ProjectSpendLimitResource": "admin",
     "ProjectUpdateRequest": "admin",
@@ -3614,6 +3709,7 @@ _TYPES: dict[str, str] = {
     "ResponseInProgressEvent": "responses",
     "ResponseIncompleteDetails": "responses",
     "ResponseIncompleteEvent": "responses",
+    "ResponseItem": "responses",
     "ResponseItemList": "responses",
     "ResponseLogProb": "responses",
     "ResponseLogProbTopLogprob": "responses",
@@ -3727,6 +3823,7 @@ _TYPES: dict[str, str] = {
     "Role": "admin",
     "RoleDeletedResource": "admin",
     "RoleListResource": "admin",
+    "Run": "threads",
     "RunCompletionUsage": "threads",
     "RunCompletionUsage2": "threads",
     "RunGraderRequest": "fine_tuning",
@@ -3738,6 +3835,7 @@ _TYPES: dict[str, str] = {
     "RunObjectLastError": "threads",
     "RunObjectRequiredAction": "threads",
     "RunObjectRequiredActionSubmitToolOutputs": "threads",
+    "RunStep": "threads",
     "RunStepCompletionUsage": "threads",
     "RunStepCompletionUsage2": "threads",
     "RunStepDeltaObject": "threads",
@@ -3801,9 +3899,11 @@ _TYPES: dict[str, str] = {
     "ServiceTierResponses": "responses",
     "SetDefaultSkillVersionBody": "skills",
     "ShellCallOutputDelta": "responses",
+    "Skill": "skills",
     "SkillListResource": "skills",
     "SkillReferenceParam": "shared_containers_conversations_evals_responses",
     "SkillResource": "skills",
+    "SkillVersion": "skills",
     "SkillVersionListResource": "skills",
     "SkillVersionResource": "skills",
     "SpecificApplyPatchParam": "responses",
@@ -3832,6 +3932,8 @@ _TYPES: dict[str, str] = {
     "TextContent": "shared_conversations_responses",
     "TextResponseFormatConfiguration": "shared_evals_responses",
     "TextResponseFormatJsonSchema": "shared_evals_responses",
+    "Thread": "threads",
+    "ThreadDeleted": "threads",
     "ThreadItem": "chatkit",
     "ThreadItemListResource": "chatkit",
     "ThreadListResource": "chatkit",
@@ -3879,12 +3981,19 @@ _TYPES: dict[str, str] = {
     "TranscriptTextUsageDuration": "audio",
     "TranscriptTextUsageTokens": "audio",
     "TranscriptTextUsageTokensInputTokenDetails": "audio",
+    "Transcription": "extras",
     "TranscriptionChunkingStrategy": "audio_extras",
+    "TranscriptionDiarized": "extras",
     "TranscriptionDiarizedSegment": "audio_extras",
     "TranscriptionInclude": "audio",
     "TranscriptionLanguage": "audio",
     "TranscriptionSegment": "audio",
+    "TranscriptionSession": "realtime",
+    "TranscriptionStreamEvent": "audio",
+    "TranscriptionVerbose": "extras",
     "TranscriptionWord": "audio",
+    "Translation": "extras",
+    "TranslationVerbose": "extras",
     "TruncationEnum": "responses",
     "TruncationObject": "extras",
     "TypeParam": "shared_conversations_responses",
@@ -3934,24 +4043,32 @@ _TYPES: dict[str, str] = {
     "VadConfig": "audio",
     "ValidateGraderRequest": "fine_tuning",
     "ValidateGraderResponse": "fine_tuning",
+    "VectorStore": "vector_stores",
+    "VectorStoreDeleted": "vector_stores",
     "VectorStoreExpirationAfter": "vector_stores",
+    "VectorStoreFile": "vector_stores",
     "VectorStoreFileAttributes": "shared_conversations_responses_vector_stores",
+    "VectorStoreFileBatch": "vector_stores",
     "VectorStoreFileBatchObject": "vector_stores",
     "VectorStoreFileBatchObjectFileCounts": "vector_stores",
     "VectorStoreFileContentResponse": "vector_stores",
     "VectorStoreFileContentResponseDataItem": "vector_stores",
+    "VectorStoreFileDeleted": "vector_stores",
     "VectorStoreFileObject": "vector_stores",
     "VectorStoreFileObjectLastError": "vector_stores",
     "VectorStoreObject": "vector_stores",
     "VectorStoreObjectFileCounts": "vector_stores",
     "VectorStoreSearchRequest": "vector_stores",
     "VectorStoreSearchRequestRankingOptions": "vector_stores",
+    "VectorStoreSearchResponse": "vector_stores",
     "VectorStoreSearchResultContentObject": "vector_stores",
     "VectorStoreSearchResultItem": "vector_stores",
     "VectorStoreSearchResultsPage": "vector_stores",
     "Verbosity": "shared_chat_responses",
+    "Video": "videos",
     "VideoCharacterResource": "videos",
     "VideoContentVariant": "videos",
+    "VideoDeleteResponse": "videos",
     "VideoListResource": "videos",
     "VideoModel": "videos",
     "VideoReferenceInputParam": "videos_extras",
@@ -3959,6 +4076,9 @@ _TYPES: dict[str, str] = {
     "VideoSeconds": "videos",
     "VideoSize": "videos",
     "VideoStatus": "videos",
+    "Voice": "audio",
+    "VoiceConsent": "audio",
+    "VoiceConsentDeleted": "audio",
     "VoiceConsentDeletedResource": "audio",
     "VoiceConsentListResource": "audio",
     "VoiceConsentResource": "audio",

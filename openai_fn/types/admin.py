@@ -12,6 +12,8 @@ import msgspec
 from ..core import model as _model
 
 __all__ = [
+    "AdminAPIKey",
+    "AdminAPIKeyCreateResponse",
     "AdminApiKey",
     "AdminApiKeyCreateResponse",
     "AdminApiKeyCreateResponseOwner",
@@ -140,6 +142,7 @@ __all__ = [
     "OrganizationCertificateCertificateDetails",
     "OrganizationCertificateDeactivationResponse",
     "OrganizationDataRetention",
+    "OrganizationGroupUser",
     "OrganizationProjectCertificate",
     "OrganizationProjectCertificateActivationResponse",
     "OrganizationProjectCertificateCertificateDetails",
@@ -147,9 +150,13 @@ __all__ = [
     "OrganizationSpendAlert",
     "OrganizationSpendAlertDeletedResource",
     "OrganizationSpendAlertListResource",
+    "OrganizationSpendLimit",
+    "OrganizationSpendLimitDeleted",
     "OrganizationSpendLimitDeletedResource",
     "OrganizationSpendLimitResource",
+    "OrganizationUser",
     "Project",
+    "ProjectAPIKey",
     "ProjectApiKey",
     "ProjectApiKeyDeleteResponse",
     "ProjectApiKeyListResponse",
@@ -179,6 +186,8 @@ __all__ = [
     "ProjectSpendAlert",
     "ProjectSpendAlertDeletedResource",
     "ProjectSpendAlertListResource",
+    "ProjectSpendLimit",
+    "ProjectSpendLimitDeleted",
     "ProjectSpendLimitDeletedResource",
     "ProjectSpendLimitResource",
     "ProjectUpdateRequest",
@@ -234,7 +243,7 @@ __all__ = [
 
 
 
-class AdminApiKey(_model.BaseModel, frozen=True, kw_only=True):
+class AdminAPIKey(_model.BaseModel, frozen=True, kw_only=True):
     """Represents an individual Admin API key in an org."""
     object: Literal["organization.admin_api_key"] = msgspec.UNSET
     """The object type, which is always `organization.admin_api_key`"""
@@ -266,7 +275,7 @@ class AdminApiKeyOwner(_model.BaseModel, frozen=True, kw_only=True):
     """Always `owner`"""
 
 
-class AdminApiKeyCreateResponse(_model.BaseModel, frozen=True, kw_only=True):
+class AdminAPIKeyCreateResponse(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["organization.admin_api_key"] = msgspec.UNSET
     """The object type, which is always `organization.admin_api_key`"""
     id: str = msgspec.UNSET
@@ -301,7 +310,7 @@ class AdminApiKeyCreateResponseOwner(_model.BaseModel, frozen=True, kw_only=True
 
 class ApiKeyList(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["list"] = msgspec.UNSET
-    data: list[AdminApiKey] = msgspec.UNSET
+    data: list[AdminAPIKey] = msgspec.UNSET
     has_more: bool = msgspec.UNSET
     first_id: str | None | msgspec.UnsetType = msgspec.UNSET
     last_id: str | None | msgspec.UnsetType = msgspec.UNSET
@@ -1316,7 +1325,7 @@ class GroupRoleAssignment(_model.BaseModel, frozen=True, kw_only=True):
     """Details about a role that can be assigned through the public Roles API."""
 
 
-class GroupUser(_model.BaseModel, frozen=True, kw_only=True):
+class OrganizationGroupUser(_model.BaseModel, frozen=True, kw_only=True):
     """Represents an individual user returned when inspecting group membership."""
     id: str = msgspec.UNSET
     """The identifier, which can be referenced in API endpoints"""
@@ -1592,7 +1601,7 @@ class Project(_model.BaseModel, frozen=True, kw_only=True):
     """The residency configuration for the project."""
 
 
-class ProjectApiKey(_model.BaseModel, frozen=True, kw_only=True):
+class ProjectAPIKey(_model.BaseModel, frozen=True, kw_only=True):
     """Represents an individual API key in a project."""
     object: Literal["organization.project.api_key"] = msgspec.UNSET
     """The object type, which is always `organization.project.api_key`"""
@@ -1628,7 +1637,7 @@ class ProjectApiKeyDeleteResponse(_model.BaseModel, frozen=True, kw_only=True):
 
 class ProjectApiKeyListResponse(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["list"] = msgspec.UNSET
-    data: list[ProjectApiKey] = msgspec.UNSET
+    data: list[ProjectAPIKey] = msgspec.UNSET
     first_id: str | None | msgspec.UnsetType = msgspec.UNSET
     last_id: str | None | msgspec.UnsetType = msgspec.UNSET
     has_more: bool = msgspec.UNSET
@@ -2296,7 +2305,7 @@ class UsageWebSearchCallsResult(_model.BaseModel, frozen=True, kw_only=True, tag
         return self.__struct_config__.tag  # type: ignore[return-value]
 
 
-class User(_model.BaseModel, frozen=True, kw_only=True):
+class OrganizationUser(_model.BaseModel, frozen=True, kw_only=True):
     """Represents an individual `user` within an organization."""
     object: Literal["organization.user"] = msgspec.UNSET
     """The object type, which is always `organization.user`"""
@@ -2365,7 +2374,7 @@ class UserListResource(_model.BaseModel, frozen=True, kw_only=True):
     """Paginated list of user objects returned when inspecting group membership."""
     object: Literal["list"] = msgspec.UNSET
     """Always `list`."""
-    data: list[GroupUser] = msgspec.UNSET
+    data: list[OrganizationGroupUser] = msgspec.UNSET
     """Users in the current page."""
     has_more: bool = msgspec.UNSET
     """Whether more users are available when paginating."""
@@ -2375,7 +2384,7 @@ class UserListResource(_model.BaseModel, frozen=True, kw_only=True):
 
 class UserListResponse(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["list"] = msgspec.UNSET
-    data: list[User] = msgspec.UNSET
+    data: list[OrganizationUser] = msgspec.UNSET
     first_id: str | None | msgspec.UnsetType = msgspec.UNSET
     last_id: str | None | msgspec.UnsetType = msgspec.UNSET
     has_more: bool = msgspec.UNSET
@@ -2385,7 +2394,7 @@ class UserRoleAssignment(_model.BaseModel, frozen=True, kw_only=True):
     """Role assignment linking a user to a role."""
     object: Literal["user.role"] = msgspec.UNSET
     """Always `user.role`."""
-    user: User = msgspec.UNSET
+    user: OrganizationUser = msgspec.UNSET
     """Represents an individual `user` within an organization."""
     role: Role = msgspec.UNSET
     """Details about a role that can be assigned through the public Roles API."""
@@ -2408,7 +2417,7 @@ class SpendLimitEnforcement(_model.BaseModel, frozen=True, kw_only=True):
     """Whether the hard spend limit is currently enforcing."""
 
 
-class OrganizationSpendLimitResource(_model.BaseModel, frozen=True, kw_only=True):
+class OrganizationSpendLimit(_model.BaseModel, frozen=True, kw_only=True):
     """Represents a hard spend limit configured at the organization level."""
     object: Literal["organization.spend_limit"] = msgspec.UNSET
     """The object type, which is always `organization.spend_limit`."""
@@ -2434,7 +2443,7 @@ class UpdateOrganizationSpendLimitBody(_model.BaseModel, frozen=True, kw_only=Tr
     """
 
 
-class OrganizationSpendLimitDeletedResource(_model.BaseModel, frozen=True, kw_only=True):
+class OrganizationSpendLimitDeleted(_model.BaseModel, frozen=True, kw_only=True):
     """Confirmation payload returned after deleting an organization hard spend limit."""
     object: Literal["organization.spend_limit.deleted"] = msgspec.UNSET
     """The object type, which is always `organization.spend_limit.deleted`."""
@@ -2442,7 +2451,7 @@ class OrganizationSpendLimitDeletedResource(_model.BaseModel, frozen=True, kw_on
     """Whether the hard spend limit was deleted."""
 
 
-class ProjectSpendLimitResource(_model.BaseModel, frozen=True, kw_only=True):
+class ProjectSpendLimit(_model.BaseModel, frozen=True, kw_only=True):
     """Represents a hard spend limit configured at the project level."""
     object: Literal["project.spend_limit"] = msgspec.UNSET
     """The object type, which is always `project.spend_limit`."""
@@ -2468,7 +2477,7 @@ class UpdateProjectSpendLimitBody(_model.BaseModel, frozen=True, kw_only=True):
     """
 
 
-class ProjectSpendLimitDeletedResource(_model.BaseModel, frozen=True, kw_only=True):
+class ProjectSpendLimitDeleted(_model.BaseModel, frozen=True, kw_only=True):
     """Confirmation payload returned after deleting a project hard spend limit."""
     object: Literal["project.spend_limit.deleted"] = msgspec.UNSET
     """The object type, which is always `project.spend_limit.deleted`."""
@@ -2538,3 +2547,15 @@ SpendLimitEnforcementStatus = str
 
 # widened: several str branches (msgspec cannot tell such branches apart)
 SpendLimitInterval = str
+
+
+# The spec's names of the types above that take the official SDK's name.
+AdminApiKey = AdminAPIKey
+AdminApiKeyCreateResponse = AdminAPIKeyCreateResponse
+GroupUser = OrganizationGroupUser
+OrganizationSpendLimitDeletedResource = OrganizationSpendLimitDeleted
+OrganizationSpendLimitResource = OrganizationSpendLimit
+ProjectApiKey = ProjectAPIKey
+ProjectSpendLimitDeletedResource = ProjectSpendLimitDeleted
+ProjectSpendLimitResource = ProjectSpendLimit
+User = OrganizationUser

@@ -15,6 +15,8 @@ from . import shared_assistants_chat_6_09d668 as _shared_assistants_chat_6_09d66
 from . import shared_assistants_threads as _shared_assistants_threads
 
 __all__ = [
+    "Assistant",
+    "AssistantDeleted",
     "AssistantObject",
     "AssistantObjectToolResources",
     "AssistantObjectToolResourcesCodeInterpreter",
@@ -37,7 +39,7 @@ __all__ = [
 
 
 
-class AssistantObject(_model.BaseModel, frozen=True, kw_only=True):
+class Assistant(_model.BaseModel, frozen=True, kw_only=True):
     """Represents an `assistant` that can call the model and use tools."""
     id: str = msgspec.UNSET
     """The identifier, which can be referenced in API endpoints."""
@@ -161,7 +163,7 @@ class CreateAssistantRequestToolResourcesFileSearchVectorStoreChunkingStrategySt
     """
 
 
-class DeleteAssistantResponse(_model.BaseModel, frozen=True, kw_only=True):
+class AssistantDeleted(_model.BaseModel, frozen=True, kw_only=True):
     id: str = msgspec.UNSET
     deleted: bool = msgspec.UNSET
     object: Literal["assistant.deleted"] = msgspec.UNSET
@@ -169,7 +171,7 @@ class DeleteAssistantResponse(_model.BaseModel, frozen=True, kw_only=True):
 
 class ListAssistantsResponse(_model.BaseModel, frozen=True, kw_only=True):
     object: str = msgspec.UNSET
-    data: list[AssistantObject] = msgspec.UNSET
+    data: list[Assistant] = msgspec.UNSET
     first_id: str = msgspec.UNSET
     last_id: str = msgspec.UNSET
     has_more: bool = msgspec.UNSET
@@ -211,3 +213,8 @@ class ModifyAssistantRequestToolResourcesFileSearch(_model.BaseModel, frozen=Tru
     vector_store_ids: list[str] | msgspec.UnsetType = msgspec.UNSET
     """Overrides the vector store (https://platform.openai.com/docs/api-reference/vector-stores/object) attached to this assistant. There can be a maximum of 1 vector store attached to the assistant.
     """
+
+
+# The spec's names of the types above that take the official SDK's name.
+AssistantObject = Assistant
+DeleteAssistantResponse = AssistantDeleted

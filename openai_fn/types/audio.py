@@ -35,9 +35,13 @@ __all__ = [
     "TranscriptionInclude",
     "TranscriptionLanguage",
     "TranscriptionSegment",
+    "TranscriptionStreamEvent",
     "TranscriptionWord",
     "UpdateVoiceConsentRequest",
     "VadConfig",
+    "Voice",
+    "VoiceConsent",
+    "VoiceConsentDeleted",
     "VoiceConsentDeletedResource",
     "VoiceConsentListResource",
     "VoiceConsentResource",
@@ -345,7 +349,7 @@ class VadConfig(_model.BaseModel, frozen=True, kw_only=True):
     """
 
 
-class VoiceConsentDeletedResource(_model.BaseModel, frozen=True, kw_only=True):
+class VoiceConsentDeleted(_model.BaseModel, frozen=True, kw_only=True):
     id: str = msgspec.UNSET
     """The consent recording identifier."""
     object: Literal["audio.voice_consent"] = msgspec.UNSET
@@ -354,13 +358,13 @@ class VoiceConsentDeletedResource(_model.BaseModel, frozen=True, kw_only=True):
 
 class VoiceConsentListResource(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["list"] = msgspec.UNSET
-    data: list[VoiceConsentResource] = msgspec.UNSET
+    data: list[VoiceConsent] = msgspec.UNSET
     first_id: str | None | msgspec.UnsetType = msgspec.UNSET
     last_id: str | None | msgspec.UnsetType = msgspec.UNSET
     has_more: bool = msgspec.UNSET
 
 
-class VoiceConsentResource(_model.BaseModel, frozen=True, kw_only=True):
+class VoiceConsent(_model.BaseModel, frozen=True, kw_only=True):
     """A consent recording used to authorize creation of a custom voice."""
     object: Literal["audio.voice_consent"] = msgspec.UNSET
     """The object type, which is always `audio.voice_consent`."""
@@ -374,7 +378,7 @@ class VoiceConsentResource(_model.BaseModel, frozen=True, kw_only=True):
     """The Unix timestamp (in seconds) for when the consent recording was created."""
 
 
-class VoiceResource(_model.BaseModel, frozen=True, kw_only=True):
+class Voice(_model.BaseModel, frozen=True, kw_only=True):
     """A custom voice that can be used for audio output."""
     object: Literal["audio.voice"] = msgspec.UNSET
     """The object type, which is always `audio.voice`."""
@@ -462,7 +466,14 @@ AudioResponseFormat = Literal["json", "text", "srt", "verbose_json", "vtt", "dia
 """
 
 
-CreateTranscriptionResponseStreamEvent = TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent | _model.UnknownVariant
-
-
 TranscriptionInclude = Literal["logprobs"]
+
+
+TranscriptionStreamEvent = TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent | _model.UnknownVariant
+
+
+# The spec's names of the types above that take the official SDK's name.
+CreateTranscriptionResponseStreamEvent = TranscriptionStreamEvent
+VoiceConsentDeletedResource = VoiceConsentDeleted
+VoiceConsentResource = VoiceConsent
+VoiceResource = Voice

@@ -35,6 +35,7 @@ __all__ = [
     "BetaCodeInterpreterToolCall",
     "BetaCompactResource",
     "BetaCompactResponseMethodPublicBody",
+    "BetaCompactedResponse",
     "BetaCompactionBody",
     "BetaComparisonFilter",
     "BetaComparisonFilterGt",
@@ -237,6 +238,7 @@ __all__ = [
     "BetaResponseInProgressEvent",
     "BetaResponseIncompleteDetails",
     "BetaResponseIncompleteEvent",
+    "BetaResponseItem",
     "BetaResponseItemList",
     "BetaResponseLogProb",
     "BetaResponseLogProbTopLogprob",
@@ -1962,7 +1964,7 @@ class BetaResponseItemList(_model.BaseModel, frozen=True, kw_only=True):
     """A list of Response items."""
     object: Literal["list"] = msgspec.UNSET
     """The type of object returned, must be `list`."""
-    data: list[BetaItemResource] = msgspec.UNSET
+    data: list[BetaResponseItem] = msgspec.UNSET
     """A list of items used to generate this response."""
     has_more: bool = msgspec.UNSET
     """Whether there are more items available."""
@@ -2546,7 +2548,7 @@ class BetaComputerToolCallOutputResource(_model.BaseModel, frozen=True, kw_only=
         return self.__struct_config__.tag  # type: ignore[return-value]
 
 
-class BetaCompactResource(_model.BaseModel, frozen=True, kw_only=True):
+class BetaCompactedResponse(_model.BaseModel, frozen=True, kw_only=True):
     """The compacted response object"""
     id: str = msgspec.UNSET
     """The unique identifier for the compacted response."""
@@ -4232,11 +4234,6 @@ BetaItemField = BetaMessage | BetaProgram | BetaProgramOutput | BetaFunctionTool
 """An item representing a message, tool call, tool output, reasoning, or other response element."""
 
 
-# widened: branches sharing a tag merged (msgspec cannot tell such branches apart)
-BetaItemResource = BetaItemResourceMessage | BetaFileSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaWebSearchToolCall | BetaFunctionToolCallResource | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCallResource | BetaCustomToolCallOutputResource | _model.UnknownVariant
-"""Content item used to generate a response."""
-
-
 BetaMCPToolCallError = BetaMCPProtocolError | BetaMCPToolExecutionError | BetaHTTPError | _model.UnknownVariant
 
 
@@ -4329,6 +4326,11 @@ BetaResponseFormatJsonSchemaSchema = dict[str, Any]
 """The schema for the response format, described as a JSON Schema object.
 Learn how to build JSON schemas [here](https://json-schema.org/).
 """
+
+
+# widened: branches sharing a tag merged (msgspec cannot tell such branches apart)
+BetaResponseItem = BetaItemResourceMessage | BetaFileSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaWebSearchToolCall | BetaFunctionToolCallResource | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCallResource | BetaCustomToolCallOutputResource | _model.UnknownVariant
+"""Content item used to generate a response."""
 
 
 BetaResponsePromptVariables = dict[str, str | BetaInputTextContent | BetaInputImageContent | BetaInputFileContent | _model.UnknownVariant] | None
@@ -4428,3 +4430,8 @@ BetaVerbosity = Literal["low", "medium", "high"] | None
 
 
 BetaWebSearchApproximateLocation = BetaWebSearchApproximateLocation2 | None
+
+
+# The spec's names of the types above that take the official SDK's name.
+BetaCompactResource = BetaCompactedResponse
+BetaItemResource = BetaResponseItem

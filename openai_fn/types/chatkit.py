@@ -17,6 +17,8 @@ __all__ = [
     "Attachment",
     "AttachmentType",
     "AutomaticThreadTitlingParam",
+    "ChatKitThread",
+    "ChatSession",
     "ChatSessionAutomaticThreadTitling",
     "ChatSessionChatkitConfiguration",
     "ChatSessionFileUpload",
@@ -115,7 +117,7 @@ class ChatSessionChatkitConfiguration(_model.BaseModel, frozen=True, kw_only=Tru
     """History retention configuration."""
 
 
-class ChatSessionResource(_model.BaseModel, frozen=True, kw_only=True):
+class ChatSession(_model.BaseModel, frozen=True, kw_only=True):
     """Represents a ChatKit session and its resolved configuration."""
     id: str = msgspec.UNSET
     """Identifier for the ChatKit session."""
@@ -497,7 +499,7 @@ class ClosedStatus(_model.BaseModel, frozen=True, kw_only=True, tag_field="type"
         return self.__struct_config__.tag  # type: ignore[return-value]
 
 
-class ThreadResource(_model.BaseModel, frozen=True, kw_only=True):
+class ChatKitThread(_model.BaseModel, frozen=True, kw_only=True):
     """Represents a ChatKit thread and its current status."""
     id: str = msgspec.UNSET
     """Identifier of the thread."""
@@ -526,7 +528,7 @@ class ThreadListResource(_model.BaseModel, frozen=True, kw_only=True):
     """A paginated list of ChatKit threads."""
     object: Literal["list"] = msgspec.UNSET
     """The type of object returned, must be `list`."""
-    data: list[ThreadResource] = msgspec.UNSET
+    data: list[ChatKitThread] = msgspec.UNSET
     """A list of items"""
     first_id: str | None = msgspec.UNSET
     last_id: str | None = msgspec.UNSET
@@ -548,3 +550,8 @@ TaskType = Literal["custom", "thought"]
 
 ThreadItem = UserMessageItem | AssistantMessageItem | WidgetMessageItem | ClientToolCallItem | TaskItem | TaskGroupItem | _model.UnknownVariant
 """The thread item"""
+
+
+# The spec's names of the types above that take the official SDK's name.
+ChatSessionResource = ChatSession
+ThreadResource = ChatKitThread

@@ -13,6 +13,7 @@ from ..core import model as _model
 from . import shared_chat_completions as _shared_chat_completions
 
 __all__ = [
+    "Completion",
     "CreateCompletionRequest",
     "CreateCompletionResponse",
     "CreateCompletionResponseChoice",
@@ -106,7 +107,7 @@ class CreateCompletionRequest(_model.BaseModel, frozen=True, kw_only=True):
     """
 
 
-class CreateCompletionResponse(_model.BaseModel, frozen=True, kw_only=True):
+class Completion(_model.BaseModel, frozen=True, kw_only=True):
     """Represents a completion response from the API. Note: both the streamed and non-streamed response objects share the same shape (unlike the chat endpoint).
     """
     id: str = msgspec.UNSET
@@ -144,3 +145,7 @@ class CreateCompletionResponseChoiceLogprobs(_model.BaseModel, frozen=True, kw_o
     token_logprobs: list[float] | None | msgspec.UnsetType = msgspec.UNSET
     tokens: list[str] | None | msgspec.UnsetType = msgspec.UNSET
     top_logprobs: list[dict[str, float]] | None | msgspec.UnsetType = msgspec.UNSET
+
+
+# The spec's names of the types above that take the official SDK's name.
+CreateCompletionResponse = Completion

@@ -14,6 +14,7 @@ from ..core import model as _model
 __all__ = [
     "C2PAProvenanceResult",
     "C2PAValidationStateApi",
+    "ContentProvenanceCheck",
     "CreateContentProvenanceBody",
     "ProvenanceCheckObject",
     "ProvenanceDetectionResultApi",
@@ -59,7 +60,7 @@ class SynthIDProvenanceResult(_model.BaseModel, frozen=True, kw_only=True, tag_f
         return self.__struct_config__.tag  # type: ignore[return-value]
 
 
-class ProvenanceResource(_model.BaseModel, frozen=True, kw_only=True):
+class ContentProvenanceCheck(_model.BaseModel, frozen=True, kw_only=True):
     object: ProvenanceCheckObject = msgspec.UNSET
     """The object type. Always `content_provenance_check` for this endpoint."""
     created_at: int = msgspec.UNSET
@@ -76,3 +77,7 @@ ProvenanceCheckObject = Literal["content_provenance_check"]
 
 
 ProvenanceDetectionResultApi = Literal["detected", "not_detected"]
+
+
+# The spec's names of the types above that take the official SDK's name.
+ProvenanceResource = ContentProvenanceCheck

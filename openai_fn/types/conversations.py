@@ -14,6 +14,8 @@ from . import shared_assistants_batches_9_01aaa1 as _shared_assistants_batches_9
 from . import shared_conversations_responses as _shared_conversations_responses
 
 __all__ = [
+    "Conversation",
+    "ConversationDeletedResource",
     "ConversationItem",
     "ConversationItemList",
     "ConversationResource",
@@ -39,7 +41,7 @@ class ConversationItemList(_model.BaseModel, frozen=True, kw_only=True):
     """The ID of the last item in the list."""
 
 
-class ConversationResource(_model.BaseModel, frozen=True, kw_only=True):
+class Conversation(_model.BaseModel, frozen=True, kw_only=True):
     id: str = msgspec.UNSET
     """The unique ID of the conversation."""
     object: Literal["conversation"] = msgspec.UNSET
@@ -64,7 +66,7 @@ class UpdateConversationBody(_model.BaseModel, frozen=True, kw_only=True):
     """
 
 
-class DeletedConversationResource(_model.BaseModel, frozen=True, kw_only=True):
+class ConversationDeletedResource(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["conversation.deleted"] = msgspec.UNSET
     deleted: bool = msgspec.UNSET
     id: str = msgspec.UNSET
@@ -78,3 +80,8 @@ class CreateConversationItemsRequest(_model.BaseModel, frozen=True, kw_only=True
 ConversationItem = _shared_conversations_responses.Message | _shared_conversations_responses.FunctionToolCallResource | _shared_conversations_responses.FunctionToolCallOutputResource | _shared_conversations_responses.FileSearchToolCall | _shared_conversations_responses.WebSearchToolCall | _shared_conversations_responses.ImageGenToolCall | _shared_conversations_responses.ComputerToolCall | _shared_conversations_responses.ComputerToolCallOutputResource | _shared_conversations_responses.ToolSearchCall | _shared_conversations_responses.ToolSearchOutput | _shared_conversations_responses.AdditionalTools | _shared_conversations_responses.ReasoningItem | _shared_conversations_responses.Program | _shared_conversations_responses.ProgramOutput | _shared_conversations_responses.CompactionBody | _shared_conversations_responses.CodeInterpreterToolCall | _shared_conversations_responses.LocalShellToolCall | _shared_conversations_responses.LocalShellToolCallOutput | _shared_conversations_responses.FunctionShellCall | _shared_conversations_responses.FunctionShellCallOutput | _shared_conversations_responses.ApplyPatchToolCall | _shared_conversations_responses.ApplyPatchToolCallOutput | _shared_conversations_responses.MCPListTools | _shared_conversations_responses.MCPApprovalRequest | _shared_conversations_responses.MCPApprovalResponseResource | _shared_conversations_responses.MCPToolCall | _shared_conversations_responses.CustomToolCall | _shared_conversations_responses.CustomToolCallOutput | _model.UnknownVariant
 """A single item within a conversation. The set of possible types are the same as the `output` type of a Response object (https://platform.openai.com/docs/api-reference/responses/object#responses/object-output).
 """
+
+
+# The spec's names of the types above that take the official SDK's name.
+ConversationResource = Conversation
+DeletedConversationResource = ConversationDeletedResource

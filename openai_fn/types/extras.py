@@ -156,6 +156,11 @@ __all__ = [
     "SpeechAudioDoneEventUsage",
     "ToolSearchCallItemParam",
     "ToolSearchOutputItemParam",
+    "Transcription",
+    "TranscriptionDiarized",
+    "TranscriptionVerbose",
+    "Translation",
+    "TranslationVerbose",
     "TruncationObject",
     "UrlCitationParam",
 ]
@@ -243,7 +248,7 @@ class CreateModelResponseProperties(_model.BaseModel, frozen=True, kw_only=True)
     """
 
 
-class CreateTranscriptionResponseDiarizedJson(_model.BaseModel, frozen=True, kw_only=True):
+class TranscriptionDiarized(_model.BaseModel, frozen=True, kw_only=True):
     """Represents a diarized transcription response returned by the model, including the combined transcript and speaker-segment annotations.
     """
     task: Literal["transcribe"] = msgspec.UNSET
@@ -258,7 +263,7 @@ class CreateTranscriptionResponseDiarizedJson(_model.BaseModel, frozen=True, kw_
     """Token or duration usage statistics for the request."""
 
 
-class CreateTranscriptionResponseJson(_model.BaseModel, frozen=True, kw_only=True):
+class Transcription(_model.BaseModel, frozen=True, kw_only=True):
     """Represents a transcription response returned by model, based on the provided input."""
     text: str = msgspec.UNSET
     """The transcribed text."""
@@ -272,7 +277,7 @@ class CreateTranscriptionResponseJson(_model.BaseModel, frozen=True, kw_only=Tru
     """Token usage statistics for the request."""
 
 
-class CreateTranscriptionResponseVerboseJson(_model.BaseModel, frozen=True, kw_only=True):
+class TranscriptionVerbose(_model.BaseModel, frozen=True, kw_only=True):
     """Represents a verbose json transcription response returned by model, based on the provided input.
     """
     language: str = msgspec.UNSET
@@ -289,11 +294,11 @@ class CreateTranscriptionResponseVerboseJson(_model.BaseModel, frozen=True, kw_o
     """Usage statistics for models billed by audio input duration."""
 
 
-class CreateTranslationResponseJson(_model.BaseModel, frozen=True, kw_only=True):
+class Translation(_model.BaseModel, frozen=True, kw_only=True):
     text: str = msgspec.UNSET
 
 
-class CreateTranslationResponseVerboseJson(_model.BaseModel, frozen=True, kw_only=True):
+class TranslationVerbose(_model.BaseModel, frozen=True, kw_only=True):
     language: str = msgspec.UNSET
     """The language of the output translation (always `english`)."""
     duration: float = msgspec.UNSET
@@ -1584,3 +1589,11 @@ ModelIds = _chat.ModelIdsShared | _responses.ModelIdsResponses
 
 
 ProgramOutputItemStatus = Literal["completed", "incomplete"]
+
+
+# The spec's names of the types above that take the official SDK's name.
+CreateTranscriptionResponseDiarizedJson = TranscriptionDiarized
+CreateTranscriptionResponseJson = Transcription
+CreateTranscriptionResponseVerboseJson = TranscriptionVerbose
+CreateTranslationResponseJson = Translation
+CreateTranslationResponseVerboseJson = TranslationVerbose

@@ -15,6 +15,8 @@ from . import shared_files_uploads as _shared_files_uploads
 __all__ = [
     "CreateFileRequest",
     "DeleteFileResponse",
+    "FileDeleted",
+    "FileObject",
     "ListFilesResponse",
     "OpenAIFile",
 ]
@@ -38,7 +40,7 @@ class CreateFileRequest(_model.BaseModel, frozen=True, kw_only=True):
     """
 
 
-class DeleteFileResponse(_model.BaseModel, frozen=True, kw_only=True):
+class FileDeleted(_model.BaseModel, frozen=True, kw_only=True):
     id: str = msgspec.UNSET
     object: Literal["file"] = msgspec.UNSET
     deleted: bool = msgspec.UNSET
@@ -46,13 +48,13 @@ class DeleteFileResponse(_model.BaseModel, frozen=True, kw_only=True):
 
 class ListFilesResponse(_model.BaseModel, frozen=True, kw_only=True):
     object: str = msgspec.UNSET
-    data: list[OpenAIFile] = msgspec.UNSET
+    data: list[FileObject] = msgspec.UNSET
     first_id: str = msgspec.UNSET
     last_id: str = msgspec.UNSET
     has_more: bool = msgspec.UNSET
 
 
-class OpenAIFile(_model.BaseModel, frozen=True, kw_only=True):
+class FileObject(_model.BaseModel, frozen=True, kw_only=True):
     """The `File` object represents a document that has been uploaded to OpenAI."""
     id: str = msgspec.UNSET
     """The file identifier, which can be referenced in the API endpoints."""
@@ -75,3 +77,8 @@ class OpenAIFile(_model.BaseModel, frozen=True, kw_only=True):
     status_details: str | None | msgspec.UnsetType = msgspec.UNSET
     """Deprecated. For details on why a fine-tuning training file failed validation, see the `error` field on `fine_tuning.job`.
     """
+
+
+# The spec's names of the types above that take the official SDK's name.
+DeleteFileResponse = FileDeleted
+OpenAIFile = FileObject

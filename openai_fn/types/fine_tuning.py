@@ -40,10 +40,12 @@ __all__ = [
     "GraderLabelModel",
     "GraderMulti",
     "GraderPython",
+    "GraderRunResponse",
     "GraderScoreModel",
     "GraderScoreModelSamplingParams",
     "GraderStringCheck",
     "GraderTextSimilarity",
+    "GraderValidateResponse",
     "ListFineTuningCheckpointPermissionResponse",
     "ListFineTuningJobCheckpointsResponse",
     "ListFineTuningJobEventsResponse",
@@ -553,7 +555,7 @@ class RunGraderRequest(_model.BaseModel, frozen=True, kw_only=True):
     """
 
 
-class RunGraderResponse(_model.BaseModel, frozen=True, kw_only=True):
+class GraderRunResponse(_model.BaseModel, frozen=True, kw_only=True):
     reward: float = msgspec.UNSET
     metadata: RunGraderResponseMetadata = msgspec.UNSET
     sub_rewards: dict[str, Any] = msgspec.UNSET
@@ -593,7 +595,12 @@ class ValidateGraderRequest(_model.BaseModel, frozen=True, kw_only=True):
     """The grader used for the fine-tuning job."""
 
 
-class ValidateGraderResponse(_model.BaseModel, frozen=True, kw_only=True):
+class GraderValidateResponse(_model.BaseModel, frozen=True, kw_only=True):
     """ValidateGraderResponse"""
     grader: GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderMulti | _model.UnknownVariant | None | msgspec.UnsetType = msgspec.UNSET
     """The grader used for the fine-tuning job."""
+
+
+# The spec's names of the types above that take the official SDK's name.
+RunGraderResponse = GraderRunResponse
+ValidateGraderResponse = GraderValidateResponse

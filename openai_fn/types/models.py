@@ -15,11 +15,12 @@ __all__ = [
     "DeleteModelResponse",
     "ListModelsResponse",
     "Model",
+    "ModelDeleted",
 ]
 
 
 
-class DeleteModelResponse(_model.BaseModel, frozen=True, kw_only=True):
+class ModelDeleted(_model.BaseModel, frozen=True, kw_only=True):
     id: str = msgspec.UNSET
     deleted: bool = msgspec.UNSET
     object: str = msgspec.UNSET
@@ -42,3 +43,7 @@ class Model(_model.BaseModel, frozen=True, kw_only=True):
     """The organization that owns the model."""
     shutdown_date: str | None | msgspec.UnsetType = msgspec.UNSET
     """The date when the model will shut down, or null if not announced."""
+
+
+# The spec's names of the types above that take the official SDK's name.
+DeleteModelResponse = ModelDeleted

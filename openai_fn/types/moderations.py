@@ -21,6 +21,7 @@ __all__ = [
     "CreateModerationResponseResultCategories",
     "CreateModerationResponseResultCategoryAppliedInputTypes",
     "CreateModerationResponseResultCategoryScores",
+    "ModerationCreateResponse",
 ]
 
 
@@ -67,7 +68,7 @@ class CreateModerationRequestInputVariant3ItemVariant2(_model.BaseModel, frozen=
         return self.__struct_config__.tag  # type: ignore[return-value]
 
 
-class CreateModerationResponse(_model.BaseModel, frozen=True, kw_only=True):
+class ModerationCreateResponse(_model.BaseModel, frozen=True, kw_only=True):
     """Represents if a given text input is potentially harmful."""
     id: str = msgspec.UNSET
     """The unique identifier for the moderation request."""
@@ -180,3 +181,7 @@ class CreateModerationResponseResultCategoryAppliedInputTypes(_model.BaseModel, 
     """The applied input type(s) for the category 'violence'."""
     violence_graphic: list[Literal["text", "image"]] = msgspec.field(default=msgspec.UNSET, name="violence/graphic")
     """The applied input type(s) for the category 'violence/graphic'."""
+
+
+# The spec's names of the types above that take the official SDK's name.
+CreateModerationResponse = ModerationCreateResponse

@@ -17,6 +17,7 @@ from . import shared_realtime_responses as _shared_realtime_responses
 __all__ = [
     "AudioTranscription",
     "AudioTranscriptionResponse",
+    "ClientSecretCreateResponse",
     "NoiseReductionType",
     "RealtimeAudioFormats",
     "RealtimeCallCreateRequest",
@@ -90,6 +91,7 @@ __all__ = [
     "RealtimeTurnDetection",
     "RealtimeTurnDetectionSemanticVAD",
     "RealtimeTurnDetectionServerVAD",
+    "TranscriptionSession",
 ]
 
 
@@ -201,7 +203,7 @@ class RealtimeCreateClientSecretRequestExpiresAfter(_model.BaseModel, frozen=Tru
     """
 
 
-class RealtimeCreateClientSecretResponse(_model.BaseModel, frozen=True, kw_only=True):
+class ClientSecretCreateResponse(_model.BaseModel, frozen=True, kw_only=True):
     """Response from creating a session and client secret for the Realtime API."""
     value: str = msgspec.UNSET
     """The generated client secret value."""
@@ -850,7 +852,7 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction(_model
     """
 
 
-class RealtimeTranscriptionSessionCreateResponse(_model.BaseModel, frozen=True, kw_only=True):
+class TranscriptionSession(_model.BaseModel, frozen=True, kw_only=True):
     """A new Realtime transcription session configuration.
 
     When a session is created on the server via REST API, the session object
@@ -1214,3 +1216,8 @@ Truncation will reduce the number of cached tokens on the next turn (busting the
 
 
 RealtimeTurnDetection = RealtimeTurnDetectionServerVAD | RealtimeTurnDetectionSemanticVAD | _model.UnknownVariant | None
+
+
+# The spec's names of the types above that take the official SDK's name.
+RealtimeCreateClientSecretResponse = ClientSecretCreateResponse
+RealtimeTranscriptionSessionCreateResponse = TranscriptionSession

@@ -1335,7 +1335,7 @@ class RealtimeBetaServerEventTranscriptionSessionCreated(_model.BaseModel, froze
     """The unique ID of the server event."""
     type: Literal["transcription_session.created"] = msgspec.UNSET
     """The event type, must be `transcription_session.created`."""
-    session: _realtime.RealtimeTranscriptionSessionCreateResponse = msgspec.UNSET
+    session: _realtime.TranscriptionSession = msgspec.UNSET
     """A new Realtime transcription session configuration.
 
     When a session is created on the server via REST API, the session object
@@ -1352,7 +1352,7 @@ class RealtimeBetaServerEventTranscriptionSessionUpdated(_model.BaseModel, froze
     """The unique ID of the server event."""
     type: Literal["transcription_session.updated"] = msgspec.UNSET
     """The event type, must be `transcription_session.updated`."""
-    session: _realtime.RealtimeTranscriptionSessionCreateResponse = msgspec.UNSET
+    session: _realtime.TranscriptionSession = msgspec.UNSET
     """A new Realtime transcription session configuration.
 
     When a session is created on the server via REST API, the session object
@@ -3061,7 +3061,7 @@ class RealtimeServerEventTranscriptionSessionUpdated(_model.BaseModel, frozen=Tr
     """The unique ID of the server event."""
     type: Literal["transcription_session.updated"] = msgspec.UNSET
     """The event type, must be `transcription_session.updated`."""
-    session: _realtime.RealtimeTranscriptionSessionCreateResponse = msgspec.UNSET
+    session: _realtime.TranscriptionSession = msgspec.UNSET
     """A new Realtime transcription session configuration.
 
     When a session is created on the server via REST API, the session object

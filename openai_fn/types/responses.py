@@ -23,6 +23,7 @@ from . import shared_realtime_responses as _shared_realtime_responses
 __all__ = [
     "CompactResource",
     "CompactResponseMethodPublicBody",
+    "CompactedResponse",
     "ContextManagementParam",
     "ConversationParam",
     "ConversationParam_2",
@@ -33,6 +34,7 @@ __all__ = [
     "FunctionToolCallOutput",
     "InputContent",
     "InputParam",
+    "InputTokenCountResponse",
     "ItemField",
     "ItemResource",
     "ItemResourceMessage",
@@ -84,6 +86,7 @@ __all__ = [
     "ResponseInProgressEvent",
     "ResponseIncompleteDetails",
     "ResponseIncompleteEvent",
+    "ResponseItem",
     "ResponseItemList",
     "ResponseLogProb",
     "ResponseLogProbTopLogprob",
@@ -907,7 +910,7 @@ class ResponseItemList(_model.BaseModel, frozen=True, kw_only=True):
     """A list of Response items."""
     object: Literal["list"] = msgspec.UNSET
     """The type of object returned, must be `list`."""
-    data: list[ItemResource] = msgspec.UNSET
+    data: list[ResponseItem] = msgspec.UNSET
     """A list of items used to generate this response."""
     has_more: bool = msgspec.UNSET
     """Whether there are more items available."""
@@ -1695,7 +1698,7 @@ class TokenCountsBody(_model.BaseModel, frozen=True, kw_only=True):
     parallel_tool_calls: bool | None | msgspec.UnsetType = msgspec.UNSET
 
 
-class TokenCountsResource(_model.BaseModel, frozen=True, kw_only=True):
+class InputTokenCountResponse(_model.BaseModel, frozen=True, kw_only=True):
     """Token counts"""
     object: Literal["response.input_tokens"] = msgspec.UNSET
     input_tokens: int = msgspec.UNSET
@@ -1714,7 +1717,7 @@ class CompactResponseMethodPublicBody(_model.BaseModel, frozen=True, kw_only=Tru
     service_tier: ServiceTierEnum | None | msgspec.UnsetType = msgspec.UNSET
 
 
-class CompactResource(_model.BaseModel, frozen=True, kw_only=True):
+class CompactedResponse(_model.BaseModel, frozen=True, kw_only=True):
     """The compacted response object"""
     id: str = msgspec.UNSET
     """The unique identifier for the compacted response."""
@@ -1806,11 +1809,6 @@ ItemField = _shared_conversations_responses.Message | _shared_conversations_resp
 """An item representing a message, tool call, tool output, reasoning, or other response element."""
 
 
-# widened: branches sharing a tag merged (msgspec cannot tell such branches apart)
-ItemResource = ItemResourceMessage | _shared_conversations_responses.FileSearchToolCall | _shared_conversations_responses.ComputerToolCall | _shared_conversations_responses.ComputerToolCallOutputResource | _shared_conversations_responses.WebSearchToolCall | _shared_conversations_responses.FunctionToolCallResource | _shared_conversations_responses.FunctionToolCallOutputResource | _shared_conversations_responses.ToolSearchCall | _shared_conversations_responses.ToolSearchOutput | _shared_conversations_responses.AdditionalTools | _shared_conversations_responses.ReasoningItem | _shared_conversations_responses.Program | _shared_conversations_responses.ProgramOutput | _shared_conversations_responses.CompactionBody | _shared_conversations_responses.ImageGenToolCall | _shared_conversations_responses.CodeInterpreterToolCall | _shared_conversations_responses.LocalShellToolCall | _shared_conversations_responses.LocalShellToolCallOutput | _shared_conversations_responses.FunctionShellCall | _shared_conversations_responses.FunctionShellCallOutput | _shared_conversations_responses.ApplyPatchToolCall | _shared_conversations_responses.ApplyPatchToolCallOutput | _shared_conversations_responses.MCPListTools | _shared_conversations_responses.MCPApprovalRequest | _shared_conversations_responses.MCPApprovalResponseResource | _shared_conversations_responses.MCPToolCall | CustomToolCallResource | CustomToolCallOutputResource | _model.UnknownVariant
-"""Content item used to generate a response."""
-
-
 MessagePhase = Literal["commentary", "final_answer"]
 """Labels an `assistant` message as intermediate commentary (`commentary`) or the final answer (`final_answer`).
 For models like `gpt-5.3-codex` and beyond, when sending follow-up requests, preserve and resend
@@ -1854,6 +1852,11 @@ ResponseErrorCode = Literal["server_error", "rate_limit_exceeded", "invalid_prom
 """The error code for the response."""
 
 
+# widened: branches sharing a tag merged (msgspec cannot tell such branches apart)
+ResponseItem = ItemResourceMessage | _shared_conversations_responses.FileSearchToolCall | _shared_conversations_responses.ComputerToolCall | _shared_conversations_responses.ComputerToolCallOutputResource | _shared_conversations_responses.WebSearchToolCall | _shared_conversations_responses.FunctionToolCallResource | _shared_conversations_responses.FunctionToolCallOutputResource | _shared_conversations_responses.ToolSearchCall | _shared_conversations_responses.ToolSearchOutput | _shared_conversations_responses.AdditionalTools | _shared_conversations_responses.ReasoningItem | _shared_conversations_responses.Program | _shared_conversations_responses.ProgramOutput | _shared_conversations_responses.CompactionBody | _shared_conversations_responses.ImageGenToolCall | _shared_conversations_responses.CodeInterpreterToolCall | _shared_conversations_responses.LocalShellToolCall | _shared_conversations_responses.LocalShellToolCallOutput | _shared_conversations_responses.FunctionShellCall | _shared_conversations_responses.FunctionShellCallOutput | _shared_conversations_responses.ApplyPatchToolCall | _shared_conversations_responses.ApplyPatchToolCallOutput | _shared_conversations_responses.MCPListTools | _shared_conversations_responses.MCPApprovalRequest | _shared_conversations_responses.MCPApprovalResponseResource | _shared_conversations_responses.MCPToolCall | CustomToolCallResource | CustomToolCallOutputResource | _model.UnknownVariant
+"""Content item used to generate a response."""
+
+
 ResponseStreamEvent = ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent | _model.UnknownVariant
 """Event emitted while a response is streamed."""
 
@@ -1889,3 +1892,9 @@ We support the following categories of tools:
 
 
 TruncationEnum = Literal["auto", "disabled"]
+
+
+# The spec's names of the types above that take the official SDK's name.
+CompactResource = CompactedResponse
+ItemResource = ResponseItem
+TokenCountsResource = InputTokenCountResponse

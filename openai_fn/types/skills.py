@@ -14,18 +14,22 @@ from ..core import model as _model
 __all__ = [
     "CreateSkillBody",
     "CreateSkillVersionBody",
+    "DeletedSkill",
     "DeletedSkillResource",
+    "DeletedSkillVersion",
     "DeletedSkillVersionResource",
     "SetDefaultSkillVersionBody",
+    "Skill",
     "SkillListResource",
     "SkillResource",
+    "SkillVersion",
     "SkillVersionListResource",
     "SkillVersionResource",
 ]
 
 
 
-class SkillResource(_model.BaseModel, frozen=True, kw_only=True):
+class Skill(_model.BaseModel, frozen=True, kw_only=True):
     id: str = msgspec.UNSET
     """Unique identifier for the skill."""
     object: Literal["skill"] = msgspec.UNSET
@@ -45,7 +49,7 @@ class SkillResource(_model.BaseModel, frozen=True, kw_only=True):
 class SkillListResource(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["list"] = msgspec.UNSET
     """The type of object returned, must be `list`."""
-    data: list[SkillResource] = msgspec.UNSET
+    data: list[Skill] = msgspec.UNSET
     """A list of items"""
     first_id: str | None = msgspec.UNSET
     last_id: str | None = msgspec.UNSET
@@ -65,13 +69,13 @@ class SetDefaultSkillVersionBody(_model.BaseModel, frozen=True, kw_only=True):
     """The skill version number to set as default."""
 
 
-class DeletedSkillResource(_model.BaseModel, frozen=True, kw_only=True):
+class DeletedSkill(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["skill.deleted"] = msgspec.UNSET
     deleted: bool = msgspec.UNSET
     id: str = msgspec.UNSET
 
 
-class SkillVersionResource(_model.BaseModel, frozen=True, kw_only=True):
+class SkillVersion(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["skill.version"] = msgspec.UNSET
     """The object type, which is `skill.version`."""
     id: str = msgspec.UNSET
@@ -91,7 +95,7 @@ class SkillVersionResource(_model.BaseModel, frozen=True, kw_only=True):
 class SkillVersionListResource(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["list"] = msgspec.UNSET
     """The type of object returned, must be `list`."""
-    data: list[SkillVersionResource] = msgspec.UNSET
+    data: list[SkillVersion] = msgspec.UNSET
     """A list of items"""
     first_id: str | None = msgspec.UNSET
     last_id: str | None = msgspec.UNSET
@@ -107,9 +111,16 @@ class CreateSkillVersionBody(_model.BaseModel, frozen=True, kw_only=True):
     """Whether to set this version as the default."""
 
 
-class DeletedSkillVersionResource(_model.BaseModel, frozen=True, kw_only=True):
+class DeletedSkillVersion(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["skill.version.deleted"] = msgspec.UNSET
     deleted: bool = msgspec.UNSET
     id: str = msgspec.UNSET
     version: str = msgspec.UNSET
     """The deleted skill version."""
+
+
+# The spec's names of the types above that take the official SDK's name.
+DeletedSkillResource = DeletedSkill
+DeletedSkillVersionResource = DeletedSkillVersion
+SkillResource = Skill
+SkillVersionResource = SkillVersion

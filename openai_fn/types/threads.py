@@ -52,6 +52,7 @@ __all__ = [
     "MessageContentTextAnnotationsFilePathObjectFilePath",
     "MessageContentTextObject",
     "MessageContentTextObjectText",
+    "MessageDeleted",
     "MessageDeltaContentImageFileObject",
     "MessageDeltaContentImageFileObjectImageFile",
     "MessageDeltaContentImageUrlObject",
@@ -81,6 +82,7 @@ __all__ = [
     "ModifyThreadRequestToolResources",
     "ModifyThreadRequestToolResourcesCodeInterpreter",
     "ModifyThreadRequestToolResourcesFileSearch",
+    "Run",
     "RunCompletionUsage",
     "RunCompletionUsage2",
     "RunObject",
@@ -88,6 +90,7 @@ __all__ = [
     "RunObjectLastError",
     "RunObjectRequiredAction",
     "RunObjectRequiredActionSubmitToolOutputs",
+    "RunStep",
     "RunStepCompletionUsage",
     "RunStepCompletionUsage2",
     "RunStepDeltaObject",
@@ -143,6 +146,8 @@ __all__ = [
     "RunToolCallObjectFunction",
     "SubmitToolOutputsRunRequest",
     "SubmitToolOutputsRunRequestToolOutput",
+    "Thread",
+    "ThreadDeleted",
     "ThreadObject",
     "ThreadObjectToolResources",
     "ThreadObjectToolResourcesCodeInterpreter",
@@ -377,13 +382,13 @@ class CreateThreadRequestToolResourcesFileSearchVectorStoreChunkingStrategyStati
     """
 
 
-class DeleteMessageResponse(_model.BaseModel, frozen=True, kw_only=True):
+class MessageDeleted(_model.BaseModel, frozen=True, kw_only=True):
     id: str = msgspec.UNSET
     deleted: bool = msgspec.UNSET
     object: Literal["thread.message.deleted"] = msgspec.UNSET
 
 
-class DeleteThreadResponse(_model.BaseModel, frozen=True, kw_only=True):
+class ThreadDeleted(_model.BaseModel, frozen=True, kw_only=True):
     id: str = msgspec.UNSET
     deleted: bool = msgspec.UNSET
     object: Literal["thread.deleted"] = msgspec.UNSET
@@ -427,7 +432,7 @@ class ListMessagesResponse(_model.BaseModel, frozen=True, kw_only=True):
 
 class ListRunStepsResponse(_model.BaseModel, frozen=True, kw_only=True):
     object: str = msgspec.UNSET
-    data: list[RunStepObject] = msgspec.UNSET
+    data: list[RunStep] = msgspec.UNSET
     first_id: str = msgspec.UNSET
     last_id: str = msgspec.UNSET
     has_more: bool = msgspec.UNSET
@@ -435,7 +440,7 @@ class ListRunStepsResponse(_model.BaseModel, frozen=True, kw_only=True):
 
 class ListRunsResponse(_model.BaseModel, frozen=True, kw_only=True):
     object: str = msgspec.UNSET
-    data: list[RunObject] = msgspec.UNSET
+    data: list[Run] = msgspec.UNSET
     first_id: str = msgspec.UNSET
     last_id: str = msgspec.UNSET
     has_more: bool = msgspec.UNSET
@@ -834,7 +839,7 @@ class RunCompletionUsage2(_model.BaseModel, frozen=True, kw_only=True):
     """Total number of tokens used (prompt + completion)."""
 
 
-class RunObject(_model.BaseModel, frozen=True, kw_only=True):
+class Run(_model.BaseModel, frozen=True, kw_only=True):
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
     id: str = msgspec.UNSET
@@ -1224,7 +1229,7 @@ class RunStepDetailsToolCallsObject(_model.BaseModel, frozen=True, kw_only=True,
         return self.__struct_config__.tag  # type: ignore[return-value]
 
 
-class RunStepObject(_model.BaseModel, frozen=True, kw_only=True):
+class RunStep(_model.BaseModel, frozen=True, kw_only=True):
     """Represents a step in execution of a run."""
     id: str = msgspec.UNSET
     """The identifier of the run step, which can be referenced in API endpoints."""
@@ -1267,7 +1272,7 @@ class RunStepObjectLastError(_model.BaseModel, frozen=True, kw_only=True):
 class RunStepStreamEventVariant1(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.step.created"):
     """Occurs when a run step (https://platform.openai.com/docs/api-reference/run-steps/step-object) is created.
     """
-    data: RunStepObject = msgspec.UNSET
+    data: RunStep = msgspec.UNSET
     """Represents a step in execution of a run."""
 
     @property
@@ -1279,7 +1284,7 @@ class RunStepStreamEventVariant1(_model.BaseModel, frozen=True, kw_only=True, ta
 class RunStepStreamEventVariant2(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.step.in_progress"):
     """Occurs when a run step (https://platform.openai.com/docs/api-reference/run-steps/step-object) moves to an `in_progress` state.
     """
-    data: RunStepObject = msgspec.UNSET
+    data: RunStep = msgspec.UNSET
     """Represents a step in execution of a run."""
 
     @property
@@ -1303,7 +1308,7 @@ class RunStepStreamEventVariant3(_model.BaseModel, frozen=True, kw_only=True, ta
 class RunStepStreamEventVariant4(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.step.completed"):
     """Occurs when a run step (https://platform.openai.com/docs/api-reference/run-steps/step-object) is completed.
     """
-    data: RunStepObject = msgspec.UNSET
+    data: RunStep = msgspec.UNSET
     """Represents a step in execution of a run."""
 
     @property
@@ -1315,7 +1320,7 @@ class RunStepStreamEventVariant4(_model.BaseModel, frozen=True, kw_only=True, ta
 class RunStepStreamEventVariant5(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.step.failed"):
     """Occurs when a run step (https://platform.openai.com/docs/api-reference/run-steps/step-object) fails.
     """
-    data: RunStepObject = msgspec.UNSET
+    data: RunStep = msgspec.UNSET
     """Represents a step in execution of a run."""
 
     @property
@@ -1327,7 +1332,7 @@ class RunStepStreamEventVariant5(_model.BaseModel, frozen=True, kw_only=True, ta
 class RunStepStreamEventVariant6(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.step.cancelled"):
     """Occurs when a run step (https://platform.openai.com/docs/api-reference/run-steps/step-object) is cancelled.
     """
-    data: RunStepObject = msgspec.UNSET
+    data: RunStep = msgspec.UNSET
     """Represents a step in execution of a run."""
 
     @property
@@ -1339,7 +1344,7 @@ class RunStepStreamEventVariant6(_model.BaseModel, frozen=True, kw_only=True, ta
 class RunStepStreamEventVariant7(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.step.expired"):
     """Occurs when a run step (https://platform.openai.com/docs/api-reference/run-steps/step-object) expires.
     """
-    data: RunStepObject = msgspec.UNSET
+    data: RunStep = msgspec.UNSET
     """Represents a step in execution of a run."""
 
     @property
@@ -1350,7 +1355,7 @@ class RunStepStreamEventVariant7(_model.BaseModel, frozen=True, kw_only=True, ta
 
 class RunStreamEventVariant1(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.created"):
     """Occurs when a new run (https://platform.openai.com/docs/api-reference/runs/object) is created."""
-    data: RunObject = msgspec.UNSET
+    data: Run = msgspec.UNSET
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
 
@@ -1363,7 +1368,7 @@ class RunStreamEventVariant1(_model.BaseModel, frozen=True, kw_only=True, tag_fi
 class RunStreamEventVariant2(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.queued"):
     """Occurs when a run (https://platform.openai.com/docs/api-reference/runs/object) moves to a `queued` status.
     """
-    data: RunObject = msgspec.UNSET
+    data: Run = msgspec.UNSET
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
 
@@ -1376,7 +1381,7 @@ class RunStreamEventVariant2(_model.BaseModel, frozen=True, kw_only=True, tag_fi
 class RunStreamEventVariant3(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.in_progress"):
     """Occurs when a run (https://platform.openai.com/docs/api-reference/runs/object) moves to an `in_progress` status.
     """
-    data: RunObject = msgspec.UNSET
+    data: Run = msgspec.UNSET
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
 
@@ -1389,7 +1394,7 @@ class RunStreamEventVariant3(_model.BaseModel, frozen=True, kw_only=True, tag_fi
 class RunStreamEventVariant4(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.requires_action"):
     """Occurs when a run (https://platform.openai.com/docs/api-reference/runs/object) moves to a `requires_action` status.
     """
-    data: RunObject = msgspec.UNSET
+    data: Run = msgspec.UNSET
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
 
@@ -1401,7 +1406,7 @@ class RunStreamEventVariant4(_model.BaseModel, frozen=True, kw_only=True, tag_fi
 
 class RunStreamEventVariant5(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.completed"):
     """Occurs when a run (https://platform.openai.com/docs/api-reference/runs/object) is completed."""
-    data: RunObject = msgspec.UNSET
+    data: Run = msgspec.UNSET
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
 
@@ -1414,7 +1419,7 @@ class RunStreamEventVariant5(_model.BaseModel, frozen=True, kw_only=True, tag_fi
 class RunStreamEventVariant6(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.incomplete"):
     """Occurs when a run (https://platform.openai.com/docs/api-reference/runs/object) ends with status `incomplete`.
     """
-    data: RunObject = msgspec.UNSET
+    data: Run = msgspec.UNSET
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
 
@@ -1426,7 +1431,7 @@ class RunStreamEventVariant6(_model.BaseModel, frozen=True, kw_only=True, tag_fi
 
 class RunStreamEventVariant7(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.failed"):
     """Occurs when a run (https://platform.openai.com/docs/api-reference/runs/object) fails."""
-    data: RunObject = msgspec.UNSET
+    data: Run = msgspec.UNSET
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
 
@@ -1439,7 +1444,7 @@ class RunStreamEventVariant7(_model.BaseModel, frozen=True, kw_only=True, tag_fi
 class RunStreamEventVariant8(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.cancelling"):
     """Occurs when a run (https://platform.openai.com/docs/api-reference/runs/object) moves to a `cancelling` status.
     """
-    data: RunObject = msgspec.UNSET
+    data: Run = msgspec.UNSET
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
 
@@ -1451,7 +1456,7 @@ class RunStreamEventVariant8(_model.BaseModel, frozen=True, kw_only=True, tag_fi
 
 class RunStreamEventVariant9(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.cancelled"):
     """Occurs when a run (https://platform.openai.com/docs/api-reference/runs/object) is cancelled."""
-    data: RunObject = msgspec.UNSET
+    data: Run = msgspec.UNSET
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
 
@@ -1463,7 +1468,7 @@ class RunStreamEventVariant9(_model.BaseModel, frozen=True, kw_only=True, tag_fi
 
 class RunStreamEventVariant10(_model.BaseModel, frozen=True, kw_only=True, tag_field="event", tag="thread.run.expired"):
     """Occurs when a run (https://platform.openai.com/docs/api-reference/runs/object) expires."""
-    data: RunObject = msgspec.UNSET
+    data: Run = msgspec.UNSET
     """Represents an execution run on a thread (https://platform.openai.com/docs/api-reference/threads).
     """
 
@@ -1506,7 +1511,7 @@ class SubmitToolOutputsRunRequestToolOutput(_model.BaseModel, frozen=True, kw_on
     """The output of the tool call to be submitted to continue the run."""
 
 
-class ThreadObject(_model.BaseModel, frozen=True, kw_only=True):
+class Thread(_model.BaseModel, frozen=True, kw_only=True):
     """Represents a thread that contains messages (https://platform.openai.com/docs/api-reference/messages).
     """
     id: str = msgspec.UNSET
@@ -1543,7 +1548,7 @@ class ThreadStreamEvent2(_model.BaseModel, frozen=True, kw_only=True, tag_field=
     """
     enabled: bool | None | msgspec.UnsetType = msgspec.UNSET
     """Whether to enable input audio transcription."""
-    data: ThreadObject = msgspec.UNSET
+    data: Thread = msgspec.UNSET
     """Represents a thread that contains messages (https://platform.openai.com/docs/api-reference/messages).
     """
 
@@ -1585,3 +1590,11 @@ RunCompletionUsage = RunCompletionUsage2 | None
 
 
 RunStepCompletionUsage = RunStepCompletionUsage2 | None
+
+
+# The spec's names of the types above that take the official SDK's name.
+DeleteMessageResponse = MessageDeleted
+DeleteThreadResponse = ThreadDeleted
+RunObject = Run
+RunStepObject = RunStep
+ThreadObject = Thread

@@ -30,17 +30,23 @@ __all__ = [
     "StaticChunkingStrategyResponseParam",
     "UpdateVectorStoreFileAttributesRequest",
     "UpdateVectorStoreRequest",
+    "VectorStore",
+    "VectorStoreDeleted",
     "VectorStoreExpirationAfter",
+    "VectorStoreFile",
+    "VectorStoreFileBatch",
     "VectorStoreFileBatchObject",
     "VectorStoreFileBatchObjectFileCounts",
     "VectorStoreFileContentResponse",
     "VectorStoreFileContentResponseDataItem",
+    "VectorStoreFileDeleted",
     "VectorStoreFileObject",
     "VectorStoreFileObjectLastError",
     "VectorStoreObject",
     "VectorStoreObjectFileCounts",
     "VectorStoreSearchRequest",
     "VectorStoreSearchRequestRankingOptions",
+    "VectorStoreSearchResponse",
     "VectorStoreSearchResultContentObject",
     "VectorStoreSearchResultItem",
     "VectorStoreSearchResultsPage",
@@ -95,13 +101,13 @@ class CreateVectorStoreRequest(_model.BaseModel, frozen=True, kw_only=True):
     metadata: _shared_assistants_batches_9_01aaa1.Metadata | msgspec.UnsetType = msgspec.UNSET
 
 
-class DeleteVectorStoreFileResponse(_model.BaseModel, frozen=True, kw_only=True):
+class VectorStoreFileDeleted(_model.BaseModel, frozen=True, kw_only=True):
     id: str = msgspec.UNSET
     deleted: bool = msgspec.UNSET
     object: Literal["vector_store.file.deleted"] = msgspec.UNSET
 
 
-class DeleteVectorStoreResponse(_model.BaseModel, frozen=True, kw_only=True):
+class VectorStoreDeleted(_model.BaseModel, frozen=True, kw_only=True):
     id: str = msgspec.UNSET
     deleted: bool = msgspec.UNSET
     object: Literal["vector_store.deleted"] = msgspec.UNSET
@@ -109,7 +115,7 @@ class DeleteVectorStoreResponse(_model.BaseModel, frozen=True, kw_only=True):
 
 class ListVectorStoreFilesResponse(_model.BaseModel, frozen=True, kw_only=True):
     object: str = msgspec.UNSET
-    data: list[VectorStoreFileObject] = msgspec.UNSET
+    data: list[VectorStoreFile] = msgspec.UNSET
     first_id: str = msgspec.UNSET
     last_id: str = msgspec.UNSET
     has_more: bool = msgspec.UNSET
@@ -117,7 +123,7 @@ class ListVectorStoreFilesResponse(_model.BaseModel, frozen=True, kw_only=True):
 
 class ListVectorStoresResponse(_model.BaseModel, frozen=True, kw_only=True):
     object: str = msgspec.UNSET
-    data: list[VectorStoreObject] = msgspec.UNSET
+    data: list[VectorStore] = msgspec.UNSET
     first_id: str = msgspec.UNSET
     last_id: str = msgspec.UNSET
     has_more: bool = msgspec.UNSET
@@ -185,7 +191,7 @@ class VectorStoreExpirationAfter(_model.BaseModel, frozen=True, kw_only=True):
     """The number of days after the anchor time that the vector store will expire."""
 
 
-class VectorStoreFileBatchObject(_model.BaseModel, frozen=True, kw_only=True):
+class VectorStoreFileBatch(_model.BaseModel, frozen=True, kw_only=True):
     """A batch of files attached to a vector store."""
     id: str = msgspec.UNSET
     """The identifier, which can be referenced in API endpoints."""
@@ -233,7 +239,7 @@ class VectorStoreFileContentResponseDataItem(_model.BaseModel, frozen=True, kw_o
     """The text content"""
 
 
-class VectorStoreFileObject(_model.BaseModel, frozen=True, kw_only=True):
+class VectorStoreFile(_model.BaseModel, frozen=True, kw_only=True):
     """A list of files attached to a vector store."""
     id: str = msgspec.UNSET
     """The identifier, which can be referenced in API endpoints."""
@@ -264,7 +270,7 @@ class VectorStoreFileObjectLastError(_model.BaseModel, frozen=True, kw_only=True
     """A human-readable description of the error."""
 
 
-class VectorStoreObject(_model.BaseModel, frozen=True, kw_only=True):
+class VectorStore(_model.BaseModel, frozen=True, kw_only=True):
     """A vector store is a collection of processed files can be used by the `file_search` tool."""
     id: str = msgspec.UNSET
     """The identifier, which can be referenced in API endpoints."""
@@ -327,7 +333,7 @@ class VectorStoreSearchResultContentObject(_model.BaseModel, frozen=True, kw_onl
     """The text content returned from search."""
 
 
-class VectorStoreSearchResultItem(_model.BaseModel, frozen=True, kw_only=True):
+class VectorStoreSearchResponse(_model.BaseModel, frozen=True, kw_only=True):
     file_id: str = msgspec.UNSET
     """The ID of the vector store file."""
     filename: str = msgspec.UNSET
@@ -343,7 +349,7 @@ class VectorStoreSearchResultsPage(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["vector_store.search_results.page"] = msgspec.UNSET
     """The object type, which is always `vector_store.search_results.page`"""
     search_query: list[str] = msgspec.UNSET
-    data: list[VectorStoreSearchResultItem] = msgspec.UNSET
+    data: list[VectorStoreSearchResponse] = msgspec.UNSET
     """The list of search result items."""
     has_more: bool = msgspec.UNSET
     """Indicates if there are more results to fetch."""
@@ -352,3 +358,12 @@ class VectorStoreSearchResultsPage(_model.BaseModel, frozen=True, kw_only=True):
 
 ChunkingStrategyRequestParam = AutoChunkingStrategyRequestParam | StaticChunkingStrategyRequestParam
 """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy."""
+
+
+# The spec's names of the types above that take the official SDK's name.
+DeleteVectorStoreFileResponse = VectorStoreFileDeleted
+DeleteVectorStoreResponse = VectorStoreDeleted
+VectorStoreFileBatchObject = VectorStoreFileBatch
+VectorStoreFileObject = VectorStoreFile
+VectorStoreObject = VectorStore
+VectorStoreSearchResultItem = VectorStoreSearchResponse

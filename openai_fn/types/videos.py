@@ -19,8 +19,10 @@ __all__ = [
     "CreateVideoRemixBody",
     "DeletedVideoResource",
     "Error_2",
+    "Video",
     "VideoCharacterResource",
     "VideoContentVariant",
+    "VideoDeleteResponse",
     "VideoListResource",
     "VideoModel",
     "VideoResource",
@@ -39,7 +41,7 @@ class Error_2(_model.BaseModel, frozen=True, kw_only=True):
     """A human-readable description of the error that was returned."""
 
 
-class VideoResource(_model.BaseModel, frozen=True, kw_only=True):
+class Video(_model.BaseModel, frozen=True, kw_only=True):
     """Structured information describing a generated video job."""
     id: str = msgspec.UNSET
     """Unique identifier for the video job."""
@@ -67,7 +69,7 @@ class VideoResource(_model.BaseModel, frozen=True, kw_only=True):
 class VideoListResource(_model.BaseModel, frozen=True, kw_only=True):
     object: Literal["list"] = msgspec.UNSET
     """The type of object returned, must be `list`."""
-    data: list[VideoResource] = msgspec.UNSET
+    data: list[Video] = msgspec.UNSET
     """A list of items"""
     first_id: str | None = msgspec.UNSET
     last_id: str | None = msgspec.UNSET
@@ -123,7 +125,7 @@ class CreateVideoExtendMultipartBody(_model.BaseModel, frozen=True, kw_only=True
     """Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20)."""
 
 
-class DeletedVideoResource(_model.BaseModel, frozen=True, kw_only=True):
+class VideoDeleteResponse(_model.BaseModel, frozen=True, kw_only=True):
     """Confirmation payload returned after deleting a video."""
     object: Literal["video.deleted"] = msgspec.UNSET
     """The object type that signals the deletion response."""
@@ -153,3 +155,8 @@ VideoSize = Literal["720x1280", "1280x720", "1024x1792", "1792x1024"]
 
 
 VideoStatus = Literal["queued", "in_progress", "completed", "failed"]
+
+
+# The spec's names of the types above that take the official SDK's name.
+DeletedVideoResource = VideoDeleteResponse
+VideoResource = Video

@@ -36,8 +36,8 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_completions.CreateCompletionResponse)
-_create_stream_decoder = StreamDecoder(_t_completions.CreateCompletionResponse, "chunks")
+_create_decoder = JsonDecoder(_t_completions.Completion)
+_create_stream_decoder = StreamDecoder(_t_completions.Completion, "chunks")
 
 
 @overload
@@ -61,7 +61,7 @@ def create(
     temperature: float | None | msgspec.UnsetType = UNSET,
     top_p: float | None | msgspec.UnsetType = UNSET,
     user: str | msgspec.UnsetType = UNSET,
-) -> Request[_t_completions.CreateCompletionResponse]: ...
+) -> Request[_t_completions.Completion]: ...
 
 
 @overload
@@ -85,7 +85,7 @@ def create(
     temperature: float | None | msgspec.UnsetType = UNSET,
     top_p: float | None | msgspec.UnsetType = UNSET,
     user: str | msgspec.UnsetType = UNSET,
-) -> Request[Stream[_t_completions.CreateCompletionResponse]]: ...
+) -> Request[Stream[_t_completions.Completion]]: ...
 
 
 @overload
@@ -109,7 +109,7 @@ def create(
     temperature: float | None | msgspec.UnsetType = UNSET,
     top_p: float | None | msgspec.UnsetType = UNSET,
     user: str | msgspec.UnsetType = UNSET,
-) -> Request[_t_completions.CreateCompletionResponse] | Request[Stream[_t_completions.CreateCompletionResponse]]: ...
+) -> Request[_t_completions.Completion] | Request[Stream[_t_completions.Completion]]: ...
 
 
 def create(
@@ -132,7 +132,7 @@ def create(
     temperature: float | None | msgspec.UnsetType = UNSET,
     top_p: float | None | msgspec.UnsetType = UNSET,
     user: str | msgspec.UnsetType = UNSET,
-) -> Request[_t_completions.CreateCompletionResponse] | Request[Stream[_t_completions.CreateCompletionResponse]]:
+) -> Request[_t_completions.Completion] | Request[Stream[_t_completions.Completion]]:
     """Creates a completion for the provided prompt and parameters.
 
     Returns a completion object, or a sequence of completion objects if the request is streamed.

@@ -47,9 +47,9 @@ def create(
     name: str,
     file_ids: Sequence[str] | msgspec.UnsetType = UNSET,
     expires_after: _p_containers.CreateContainerBodyExpiresAfterParam | msgspec.UnsetType = UNSET,
-    skills: Sequence[_p_shared_containers_conversations_evals_responses.SkillReferenceParamParam | _p_shared_containers_conversations_evals_responses.InlineSkillParamParam] | msgspec.UnsetType = UNSET,
+    skills: Sequence[_p_shared_containers_conversations_evals_responses.SkillReferenceParam | _p_shared_containers_conversations_evals_responses.InlineSkillParam] | msgspec.UnsetType = UNSET,
     memory_limit: Literal["1g", "4g", "16g", "64g"] | msgspec.UnsetType = UNSET,
-    network_policy: _p_shared_containers_conversations_evals_responses.ContainerNetworkPolicyDisabledParamParam | _p_shared_containers_conversations_evals_responses.ContainerNetworkPolicyAllowlistParamParam | msgspec.UnsetType = UNSET,
+    network_policy: _p_shared_containers_conversations_evals_responses.ContainerNetworkPolicyDisabledParam | _p_shared_containers_conversations_evals_responses.ContainerNetworkPolicyAllowlistParam | msgspec.UnsetType = UNSET,
 ) -> Request[_t_containers.ContainerResource]:
     """Create Container
 

@@ -36,11 +36,11 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_content_provenance_checks.ProvenanceResource)
+_create_decoder = JsonDecoder(_t_content_provenance_checks.ContentProvenanceCheck)
 def create(
     *,
     file: FileInput,
-) -> Request[_t_content_provenance_checks.ProvenanceResource]:
+) -> Request[_t_content_provenance_checks.ContentProvenanceCheck]:
     """Check whether an image or audio file contains known OpenAI provenance signals. Learn more about content provenance (https://platform.openai.com/api/docs/guides/content-provenance).
 
     If `not_detected`, it means the tool did not find supported signals in the uploaded file.

@@ -39,12 +39,12 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_conversations.ConversationResource)
+_create_decoder = JsonDecoder(_t_conversations.Conversation)
 def create(
     *,
     metadata: _p_shared_assistants_batches_9_01aaa1.MetadataParam | None | msgspec.UnsetType = UNSET,
     items: Sequence[_p_shared_conversations_responses.InputItemParam] | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_conversations.ConversationResource]:
+) -> Request[_t_conversations.Conversation]:
     """Create a conversation.
 
     Operation ``createConversation``: ``POST /conversations``.
@@ -60,11 +60,11 @@ def create(
     )
 
 
-_delete_decoder = JsonDecoder(_t_conversations.DeletedConversationResource)
+_delete_decoder = JsonDecoder(_t_conversations.ConversationDeletedResource)
 def delete(
     *,
     conversation_id: str,
-) -> Request[_t_conversations.DeletedConversationResource]:
+) -> Request[_t_conversations.ConversationDeletedResource]:
     """Delete a conversation. Items in the conversation will not be deleted.
 
     Args:
@@ -80,11 +80,11 @@ def delete(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_conversations.ConversationResource)
+_retrieve_decoder = JsonDecoder(_t_conversations.Conversation)
 def retrieve(
     *,
     conversation_id: str,
-) -> Request[_t_conversations.ConversationResource]:
+) -> Request[_t_conversations.Conversation]:
     """Get a conversation
 
     Args:
@@ -100,12 +100,12 @@ def retrieve(
     )
 
 
-_update_decoder = JsonDecoder(_t_conversations.ConversationResource)
+_update_decoder = JsonDecoder(_t_conversations.Conversation)
 def update(
     *,
     conversation_id: str,
     metadata: _p_shared_assistants_batches_9_01aaa1.MetadataParam,
-) -> Request[_t_conversations.ConversationResource]:
+) -> Request[_t_conversations.Conversation]:
     """Update a conversation
 
     Args:

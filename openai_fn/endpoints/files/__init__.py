@@ -60,13 +60,13 @@ def content(
     )
 
 
-_create_decoder = JsonDecoder(_t_files.OpenAIFile)
+_create_decoder = JsonDecoder(_t_files.FileObject)
 def create(
     *,
     file: FileInput,
     purpose: Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"],
     expires_after: _p_shared_files_uploads.FileExpirationAfterParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_files.OpenAIFile]:
+) -> Request[_t_files.FileObject]:
     """Upload a file that can be used across various endpoints. Individual files
     can be up to 512 MB, and each project can store up to 2.5 TB of files in
     total. There is no organization-wide storage limit. Uploads to this
@@ -95,11 +95,11 @@ def create(
     )
 
 
-_delete_decoder = JsonDecoder(_t_files.DeleteFileResponse)
+_delete_decoder = JsonDecoder(_t_files.FileDeleted)
 def delete(
     *,
     file_id: str,
-) -> Request[_t_files.DeleteFileResponse]:
+) -> Request[_t_files.FileDeleted]:
     """Delete a file and remove it from all vector stores.
 
     Args:
@@ -115,7 +115,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_files.OpenAIFile, "after")
+_list_decoder = PageDecoder(_t_files.FileObject, "after")
 _list_query_types: dict[str, Any] = {
     "purpose": str,
     "limit": int,
@@ -128,7 +128,7 @@ def list(
     limit: int | msgspec.UnsetType = UNSET,
     order: Literal["asc", "desc"] | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_files.OpenAIFile]]:
+) -> Request[Page[_t_files.FileObject]]:
     """Returns a list of files.
 
     Args:
@@ -149,11 +149,11 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_files.OpenAIFile)
+_retrieve_decoder = JsonDecoder(_t_files.FileObject)
 def retrieve(
     *,
     file_id: str,
-) -> Request[_t_files.OpenAIFile]:
+) -> Request[_t_files.FileObject]:
     """Returns information about a specific file.
 
     Args:

@@ -35,11 +35,11 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_delete_decoder = JsonDecoder(_t_models.DeleteModelResponse)
+_delete_decoder = JsonDecoder(_t_models.ModelDeleted)
 def delete(
     *,
     model: str,
-) -> Request[_t_models.DeleteModelResponse]:
+) -> Request[_t_models.ModelDeleted]:
     """Delete a fine-tuned model. You must have the Owner role in your organization to delete a model.
 
     Args:

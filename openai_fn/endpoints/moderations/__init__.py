@@ -35,12 +35,12 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_moderations.CreateModerationResponse)
+_create_decoder = JsonDecoder(_t_moderations.ModerationCreateResponse)
 def create(
     *,
     input: str | Sequence[str] | Sequence[_p_moderations.CreateModerationRequestInputVariant3ItemVariant1Param | _p_moderations.CreateModerationRequestInputVariant3ItemVariant2Param],
     model: str | Literal["omni-moderation-latest", "omni-moderation-2024-09-26", "text-moderation-latest", "text-moderation-stable"] | msgspec.UnsetType = UNSET,
-) -> Request[_t_moderations.CreateModerationResponse]:
+) -> Request[_t_moderations.ModerationCreateResponse]:
     """Classifies if text and/or image inputs are potentially harmful. Learn
     more in the moderation guide (https://platform.openai.com/docs/guides/moderation).
 

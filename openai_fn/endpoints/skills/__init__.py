@@ -44,11 +44,11 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_skills.SkillResource)
+_create_decoder = JsonDecoder(_t_skills.Skill)
 def create(
     *,
     files: Sequence[FileInput] | FileInput,
-) -> Request[_t_skills.SkillResource]:
+) -> Request[_t_skills.Skill]:
     """Create a new skill.
 
     Operation ``CreateSkill``: ``POST /skills``.
@@ -65,11 +65,11 @@ def create(
     )
 
 
-_delete_decoder = JsonDecoder(_t_skills.DeletedSkillResource)
+_delete_decoder = JsonDecoder(_t_skills.DeletedSkill)
 def delete(
     *,
     skill_id: str,
-) -> Request[_t_skills.DeletedSkillResource]:
+) -> Request[_t_skills.DeletedSkill]:
     """Delete a skill by its ID.
 
     Args:
@@ -85,7 +85,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_skills.SkillResource, "after")
+_list_decoder = PageDecoder(_t_skills.Skill, "after")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": _t_shared_chatkit_skills_videos.OrderEnum,
@@ -96,7 +96,7 @@ def list(
     limit: int | msgspec.UnsetType = UNSET,
     order: _p_shared_chatkit_skills_videos.OrderEnumParam | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_skills.SkillResource]]:
+) -> Request[Page[_t_skills.Skill]]:
     """List all skills for the current project.
 
     Args:
@@ -116,11 +116,11 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_skills.SkillResource)
+_retrieve_decoder = JsonDecoder(_t_skills.Skill)
 def retrieve(
     *,
     skill_id: str,
-) -> Request[_t_skills.SkillResource]:
+) -> Request[_t_skills.Skill]:
     """Get a skill by its ID.
 
     Args:
@@ -136,12 +136,12 @@ def retrieve(
     )
 
 
-_update_decoder = JsonDecoder(_t_skills.SkillResource)
+_update_decoder = JsonDecoder(_t_skills.Skill)
 def update(
     *,
     skill_id: str,
     default_version: str,
-) -> Request[_t_skills.SkillResource]:
+) -> Request[_t_skills.Skill]:
     """Update the default version pointer for a skill.
 
     Args:

@@ -43,16 +43,16 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_vector_stores.VectorStoreObject)
+_create_decoder = JsonDecoder(_t_vector_stores.VectorStore)
 def create(
     *,
     file_ids: Sequence[str] | msgspec.UnsetType = UNSET,
     name: str | msgspec.UnsetType = UNSET,
     description: str | msgspec.UnsetType = UNSET,
     expires_after: _p_vector_stores.VectorStoreExpirationAfterParam | msgspec.UnsetType = UNSET,
-    chunking_strategy: _p_vector_stores.AutoChunkingStrategyRequestParamParam | _p_vector_stores.StaticChunkingStrategyRequestParamParam | msgspec.UnsetType = UNSET,
+    chunking_strategy: _p_vector_stores.AutoChunkingStrategyRequestParam | _p_vector_stores.StaticChunkingStrategyRequestParam | msgspec.UnsetType = UNSET,
     metadata: _p_shared_assistants_batches_9_01aaa1.MetadataParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_vector_stores.VectorStoreObject]:
+) -> Request[_t_vector_stores.VectorStore]:
     """Create a vector store.
 
     Args:
@@ -76,11 +76,11 @@ def create(
     )
 
 
-_delete_decoder = JsonDecoder(_t_vector_stores.DeleteVectorStoreResponse)
+_delete_decoder = JsonDecoder(_t_vector_stores.VectorStoreDeleted)
 def delete(
     *,
     vector_store_id: str,
-) -> Request[_t_vector_stores.DeleteVectorStoreResponse]:
+) -> Request[_t_vector_stores.VectorStoreDeleted]:
     """Delete a vector store.
 
     Args:
@@ -97,7 +97,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_vector_stores.VectorStoreObject, "cursor")
+_list_decoder = PageDecoder(_t_vector_stores.VectorStore, "cursor")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": Literal["asc", "desc"],
@@ -110,7 +110,7 @@ def list(
     order: Literal["asc", "desc"] | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
     before: str | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_vector_stores.VectorStoreObject]]:
+) -> Request[Page[_t_vector_stores.VectorStore]]:
     """Returns a list of vector stores.
 
     Args:
@@ -132,11 +132,11 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_vector_stores.VectorStoreObject)
+_retrieve_decoder = JsonDecoder(_t_vector_stores.VectorStore)
 def retrieve(
     *,
     vector_store_id: str,
-) -> Request[_t_vector_stores.VectorStoreObject]:
+) -> Request[_t_vector_stores.VectorStore]:
     """Retrieves a vector store.
 
     Args:
@@ -187,14 +187,14 @@ def search(
     )
 
 
-_update_decoder = JsonDecoder(_t_vector_stores.VectorStoreObject)
+_update_decoder = JsonDecoder(_t_vector_stores.VectorStore)
 def update(
     *,
     vector_store_id: str,
     name: str | None | msgspec.UnsetType = UNSET,
     expires_after: Any | msgspec.UnsetType = UNSET,
     metadata: _p_shared_assistants_batches_9_01aaa1.MetadataParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_vector_stores.VectorStoreObject]:
+) -> Request[_t_vector_stores.VectorStore]:
     """Modifies a vector store.
 
     Args:

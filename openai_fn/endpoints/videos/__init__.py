@@ -44,7 +44,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_videos.VideoResource)
+_create_decoder = JsonDecoder(_t_videos.Video)
 def create(
     *,
     prompt: str,
@@ -52,7 +52,7 @@ def create(
     input_reference: FileInput | _p_images_extras.ImageRefParam_2Param | msgspec.UnsetType = UNSET,
     seconds: _p_videos.VideoSecondsParam | msgspec.UnsetType = UNSET,
     size: _p_videos.VideoSizeParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_videos.VideoResource]:
+) -> Request[_t_videos.Video]:
     """Deprecated. Create a new video generation job from a prompt and optional reference assets.
 
     Args:
@@ -101,11 +101,11 @@ def create_character(
     )
 
 
-_delete_decoder = JsonDecoder(_t_videos.DeletedVideoResource)
+_delete_decoder = JsonDecoder(_t_videos.VideoDeleteResponse)
 def delete(
     *,
     video_id: str,
-) -> Request[_t_videos.DeletedVideoResource]:
+) -> Request[_t_videos.VideoDeleteResponse]:
     """Deprecated. Permanently delete a completed or failed video and its stored assets.
 
     Args:
@@ -150,12 +150,12 @@ def download_content(
     )
 
 
-_edit_decoder = JsonDecoder(_t_videos.VideoResource)
+_edit_decoder = JsonDecoder(_t_videos.Video)
 def edit(
     *,
-    video: FileInput | _p_videos_extras.VideoReferenceInputParamParam,
+    video: FileInput | _p_videos_extras.VideoReferenceInputParam,
     prompt: str,
-) -> Request[_t_videos.VideoResource]:
+) -> Request[_t_videos.Video]:
     """Deprecated. Create a new video generation job by editing a source video or existing generated video.
 
     Args:
@@ -175,13 +175,13 @@ def edit(
     )
 
 
-_extend_decoder = JsonDecoder(_t_videos.VideoResource)
+_extend_decoder = JsonDecoder(_t_videos.Video)
 def extend(
     *,
-    video: _p_videos_extras.VideoReferenceInputParamParam | FileInput,
+    video: _p_videos_extras.VideoReferenceInputParam | FileInput,
     prompt: str,
     seconds: _p_videos.VideoSecondsParam,
-) -> Request[_t_videos.VideoResource]:
+) -> Request[_t_videos.Video]:
     """Deprecated. Create an extension of a completed video.
 
     Args:
@@ -222,7 +222,7 @@ def get_character(
     )
 
 
-_list_decoder = PageDecoder(_t_videos.VideoResource, "after")
+_list_decoder = PageDecoder(_t_videos.Video, "after")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": _t_shared_chatkit_skills_videos.OrderEnum,
@@ -233,7 +233,7 @@ def list(
     limit: int | msgspec.UnsetType = UNSET,
     order: _p_shared_chatkit_skills_videos.OrderEnumParam | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_videos.VideoResource]]:
+) -> Request[Page[_t_videos.Video]]:
     """Deprecated. List recently generated videos for the current project.
 
     Args:
@@ -253,12 +253,12 @@ def list(
     )
 
 
-_remix_decoder = JsonDecoder(_t_videos.VideoResource)
+_remix_decoder = JsonDecoder(_t_videos.Video)
 def remix(
     *,
     video_id: str,
     prompt: str,
-) -> Request[_t_videos.VideoResource]:
+) -> Request[_t_videos.Video]:
     """Deprecated. Create a remix of a completed video using a refreshed prompt.
 
     Args:
@@ -278,11 +278,11 @@ def remix(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_videos.VideoResource)
+_retrieve_decoder = JsonDecoder(_t_videos.Video)
 def retrieve(
     *,
     video_id: str,
-) -> Request[_t_videos.VideoResource]:
+) -> Request[_t_videos.Video]:
     """Deprecated. Fetch the latest metadata for a generated video.
 
     Args:

@@ -12,18 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .uploads import AddUploadPartRequestParam as AddUploadPartRequestParam
-    from .extras import AdditionalToolsItemParamParam as AdditionalToolsItemParamParam
+    from .extras import AdditionalToolsItemParam as AdditionalToolsItemParam
     from .admin import AdminApiKeysCreateRequestParam as AdminApiKeysCreateRequestParam
     from .shared_conversations_responses import AnnotationParam as AnnotationParam
-    from .extras import ApplyPatchCallOutputStatusParamParam as ApplyPatchCallOutputStatusParamParam
-    from .extras import ApplyPatchCallStatusParamParam as ApplyPatchCallStatusParamParam
-    from .extras import ApplyPatchCreateFileOperationParamParam as ApplyPatchCreateFileOperationParamParam
-    from .extras import ApplyPatchDeleteFileOperationParamParam as ApplyPatchDeleteFileOperationParamParam
-    from .extras import ApplyPatchOperationParamParam as ApplyPatchOperationParamParam
-    from .extras import ApplyPatchToolCallItemParamParam as ApplyPatchToolCallItemParamParam
-    from .extras import ApplyPatchToolCallOutputItemParamParam as ApplyPatchToolCallOutputItemParamParam
-    from .shared_conversations_evals_responses import ApplyPatchToolParamParam as ApplyPatchToolParamParam
-    from .extras import ApplyPatchUpdateFileOperationParamParam as ApplyPatchUpdateFileOperationParamParam
+    from .extras import ApplyPatchCallOutputStatusParam as ApplyPatchCallOutputStatusParam
+    from .extras import ApplyPatchCallStatusParam as ApplyPatchCallStatusParam
+    from .extras import ApplyPatchCreateFileOperationParam as ApplyPatchCreateFileOperationParam
+    from .extras import ApplyPatchDeleteFileOperationParam as ApplyPatchDeleteFileOperationParam
+    from .extras import ApplyPatchOperationParam as ApplyPatchOperationParam
+    from .extras import ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam
+    from .extras import ApplyPatchToolCallOutputItemParam as ApplyPatchToolCallOutputItemParam
+    from .shared_conversations_evals_responses import ApplyPatchToolParam as ApplyPatchToolParam
+    from .extras import ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam
     from .shared_conversations_evals_responses import ApproximateLocationParam as ApproximateLocationParam
     from .assistants_extras import AssistantSupportedModelsParam as AssistantSupportedModelsParam
     from .shared_assistants_threads import AssistantToolsCodeParam as AssistantToolsCodeParam
@@ -35,74 +35,74 @@ if TYPE_CHECKING:
     from .audio import AudioResponseFormatParam as AudioResponseFormatParam
     from .realtime import AudioTranscriptionParam as AudioTranscriptionParam
     from .admin import AuditLogEventTypeParam as AuditLogEventTypeParam
-    from .vector_stores import AutoChunkingStrategyRequestParamParam as AutoChunkingStrategyRequestParamParam
-    from .shared_conversations_evals_responses import AutoCodeInterpreterToolParamParam as AutoCodeInterpreterToolParamParam
-    from .chatkit import AutomaticThreadTitlingParamParam as AutomaticThreadTitlingParamParam
+    from .vector_stores import AutoChunkingStrategyRequestParam as AutoChunkingStrategyRequestParam
+    from .shared_conversations_evals_responses import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
+    from .chatkit import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
     from .batches import BatchFileExpirationAfterParam as BatchFileExpirationAfterParam
-    from .extras import BetaAdditionalToolsItemParamParam as BetaAdditionalToolsItemParamParam
-    from .extras import BetaAgentMessageItemParamParam as BetaAgentMessageItemParamParam
+    from .extras import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
+    from .extras import BetaAgentMessageItemParam as BetaAgentMessageItemParam
     from .beta_responses import BetaAgentTagParam as BetaAgentTagParam
     from .beta_responses import BetaAnnotationParam as BetaAnnotationParam
-    from .extras import BetaApplyPatchCallOutputStatusParamParam as BetaApplyPatchCallOutputStatusParamParam
-    from .extras import BetaApplyPatchCallStatusParamParam as BetaApplyPatchCallStatusParamParam
-    from .extras import BetaApplyPatchCreateFileOperationParamParam as BetaApplyPatchCreateFileOperationParamParam
-    from .extras import BetaApplyPatchDeleteFileOperationParamParam as BetaApplyPatchDeleteFileOperationParamParam
-    from .extras import BetaApplyPatchOperationParamParam as BetaApplyPatchOperationParamParam
-    from .extras import BetaApplyPatchToolCallItemParamParam as BetaApplyPatchToolCallItemParamParam
-    from .extras import BetaApplyPatchToolCallOutputItemParamParam as BetaApplyPatchToolCallOutputItemParamParam
-    from .beta_responses import BetaApplyPatchToolParamParam as BetaApplyPatchToolParamParam
-    from .extras import BetaApplyPatchUpdateFileOperationParamParam as BetaApplyPatchUpdateFileOperationParamParam
+    from .extras import BetaApplyPatchCallOutputStatusParam as BetaApplyPatchCallOutputStatusParam
+    from .extras import BetaApplyPatchCallStatusParam as BetaApplyPatchCallStatusParam
+    from .extras import BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam
+    from .extras import BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam
+    from .extras import BetaApplyPatchOperationParam as BetaApplyPatchOperationParam
+    from .extras import BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam
+    from .extras import BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam
+    from .beta_responses import BetaApplyPatchToolParam as BetaApplyPatchToolParam
+    from .extras import BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam
     from .beta_responses import BetaApproximateLocationParam as BetaApproximateLocationParam
-    from .beta_responses import BetaAutoCodeInterpreterToolParamParam as BetaAutoCodeInterpreterToolParamParam
+    from .beta_responses import BetaAutoCodeInterpreterToolParam as BetaAutoCodeInterpreterToolParam
     from .beta_responses import BetaCallableToolAllowedCallerParam as BetaCallableToolAllowedCallerParam
     from .beta_responses import BetaClickButtonTypeParam as BetaClickButtonTypeParam
-    from .beta_responses import BetaClickParamParam as BetaClickParamParam
+    from .beta_responses import BetaClickParam as BetaClickParam
     from .beta_responses import BetaCodeInterpreterOutputImageParam as BetaCodeInterpreterOutputImageParam
     from .beta_responses import BetaCodeInterpreterOutputLogsParam as BetaCodeInterpreterOutputLogsParam
     from .beta_responses import BetaCodeInterpreterToolCallParam as BetaCodeInterpreterToolCallParam
     from .beta_responses import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
     from .beta_responses import BetaCompactResponseMethodPublicBodyParam as BetaCompactResponseMethodPublicBodyParam
-    from .extras import BetaCompactionSummaryItemParamParam as BetaCompactionSummaryItemParamParam
-    from .extras import BetaCompactionTriggerItemParamParam as BetaCompactionTriggerItemParamParam
+    from .extras import BetaCompactionSummaryItemParam as BetaCompactionSummaryItemParam
+    from .extras import BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam
     from .beta_responses import BetaComparisonFilterParam as BetaComparisonFilterParam
     from .beta_responses import BetaCompoundFilterParam as BetaCompoundFilterParam
     from .beta_responses import BetaComputerActionListParam as BetaComputerActionListParam
     from .beta_responses import BetaComputerActionParam as BetaComputerActionParam
-    from .extras import BetaComputerCallOutputItemParamParam as BetaComputerCallOutputItemParamParam
-    from .beta_responses import BetaComputerCallSafetyCheckParamParam as BetaComputerCallSafetyCheckParamParam
+    from .extras import BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam
+    from .beta_responses import BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam
     from .beta_responses import BetaComputerEnvironmentParam as BetaComputerEnvironmentParam
     from .beta_responses import BetaComputerScreenshotImageParam as BetaComputerScreenshotImageParam
     from .beta_responses import BetaComputerToolCallParam as BetaComputerToolCallParam
     from .beta_responses import BetaComputerToolParam as BetaComputerToolParam
     from .beta_responses import BetaComputerUsePreviewToolParam as BetaComputerUsePreviewToolParam
-    from .beta_responses import BetaContainerAutoParamParam as BetaContainerAutoParamParam
+    from .beta_responses import BetaContainerAutoParam as BetaContainerAutoParam
     from .beta_responses import BetaContainerFileCitationBodyParam as BetaContainerFileCitationBodyParam
-    from .extras import BetaContainerFileCitationParamParam as BetaContainerFileCitationParamParam
+    from .extras import BetaContainerFileCitationParam as BetaContainerFileCitationParam
     from .beta_responses import BetaContainerMemoryLimitParam as BetaContainerMemoryLimitParam
-    from .beta_responses import BetaContainerNetworkPolicyAllowlistParamParam as BetaContainerNetworkPolicyAllowlistParamParam
-    from .beta_responses import BetaContainerNetworkPolicyDisabledParamParam as BetaContainerNetworkPolicyDisabledParamParam
-    from .beta_responses import BetaContainerNetworkPolicyDomainSecretParamParam as BetaContainerNetworkPolicyDomainSecretParamParam
-    from .beta_responses import BetaContainerReferenceParamParam as BetaContainerReferenceParamParam
-    from .beta_responses import BetaContextManagementParamParam as BetaContextManagementParamParam
-    from .beta_responses import BetaConversationParamParam as BetaConversationParamParam
+    from .beta_responses import BetaContainerNetworkPolicyAllowlistParam as BetaContainerNetworkPolicyAllowlistParam
+    from .beta_responses import BetaContainerNetworkPolicyDisabledParam as BetaContainerNetworkPolicyDisabledParam
+    from .beta_responses import BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam
+    from .beta_responses import BetaContainerReferenceParam as BetaContainerReferenceParam
+    from .beta_responses import BetaContextManagementParam as BetaContextManagementParam
+    from .beta_responses import BetaConversationParam as BetaConversationParam
     from .beta_responses import BetaConversationParam_2Param as BetaConversationParam_2Param
-    from .beta_responses import BetaCoordParamParam as BetaCoordParamParam
+    from .beta_responses import BetaCoordParam as BetaCoordParam
     from .beta_responses import BetaCreateResponseParam as BetaCreateResponseParam
-    from .beta_responses import BetaCustomGrammarFormatParamParam as BetaCustomGrammarFormatParamParam
-    from .beta_responses import BetaCustomTextFormatParamParam as BetaCustomTextFormatParamParam
+    from .beta_responses import BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam
+    from .beta_responses import BetaCustomTextFormatParam as BetaCustomTextFormatParam
     from .beta_responses import BetaCustomToolCallOutputParam as BetaCustomToolCallOutputParam
     from .beta_responses import BetaCustomToolCallParam as BetaCustomToolCallParam
-    from .beta_responses import BetaCustomToolParamParam as BetaCustomToolParamParam
+    from .beta_responses import BetaCustomToolParam as BetaCustomToolParam
     from .extras import BetaDetailEnumParam as BetaDetailEnumParam
     from .beta_responses import BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam
     from .beta_responses import BetaDirectToolCallCallerParamParam as BetaDirectToolCallCallerParamParam
     from .beta_responses import BetaDoubleClickActionParam as BetaDoubleClickActionParam
-    from .beta_responses import BetaDragParamParam as BetaDragParamParam
+    from .beta_responses import BetaDragParam as BetaDragParam
     from .extras import BetaEasyInputMessageParam as BetaEasyInputMessageParam
-    from .beta_responses import BetaEmptyModelParamParam as BetaEmptyModelParamParam
-    from .extras import BetaEncryptedContentParamParam as BetaEncryptedContentParamParam
+    from .beta_responses import BetaEmptyModelParam as BetaEmptyModelParam
+    from .extras import BetaEncryptedContentParam as BetaEncryptedContentParam
     from .beta_responses import BetaFileCitationBodyParam as BetaFileCitationBodyParam
-    from .extras import BetaFileCitationParamParam as BetaFileCitationParamParam
+    from .extras import BetaFileCitationParam as BetaFileCitationParam
     from .extras import BetaFileDetailEnumParam as BetaFileDetailEnumParam
     from .beta_responses import BetaFileInputDetailParam as BetaFileInputDetailParam
     from .beta_responses import BetaFilePathParam as BetaFilePathParam
@@ -112,16 +112,16 @@ if TYPE_CHECKING:
     from .beta_responses import BetaFiltersParam as BetaFiltersParam
     from .beta_responses import BetaFunctionAndCustomToolCallOutputParam as BetaFunctionAndCustomToolCallOutputParam
     from .extras import BetaFunctionCallItemStatusParam as BetaFunctionCallItemStatusParam
-    from .extras import BetaFunctionCallOutputItemParamParam as BetaFunctionCallOutputItemParamParam
-    from .extras import BetaFunctionShellActionParamParam as BetaFunctionShellActionParamParam
-    from .extras import BetaFunctionShellCallItemParamParam as BetaFunctionShellCallItemParamParam
+    from .extras import BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam
+    from .extras import BetaFunctionShellActionParam as BetaFunctionShellActionParam
+    from .extras import BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam
     from .extras import BetaFunctionShellCallItemStatusParam as BetaFunctionShellCallItemStatusParam
-    from .extras import BetaFunctionShellCallOutputContentParamParam as BetaFunctionShellCallOutputContentParamParam
-    from .extras import BetaFunctionShellCallOutputExitOutcomeParamParam as BetaFunctionShellCallOutputExitOutcomeParamParam
-    from .extras import BetaFunctionShellCallOutputItemParamParam as BetaFunctionShellCallOutputItemParamParam
-    from .extras import BetaFunctionShellCallOutputOutcomeParamParam as BetaFunctionShellCallOutputOutcomeParamParam
-    from .extras import BetaFunctionShellCallOutputTimeoutOutcomeParamParam as BetaFunctionShellCallOutputTimeoutOutcomeParamParam
-    from .beta_responses import BetaFunctionShellToolParamParam as BetaFunctionShellToolParamParam
+    from .extras import BetaFunctionShellCallOutputContentParam as BetaFunctionShellCallOutputContentParam
+    from .extras import BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam
+    from .extras import BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam
+    from .extras import BetaFunctionShellCallOutputOutcomeParam as BetaFunctionShellCallOutputOutcomeParam
+    from .extras import BetaFunctionShellCallOutputTimeoutOutcomeParam as BetaFunctionShellCallOutputTimeoutOutcomeParam
+    from .beta_responses import BetaFunctionShellToolParam as BetaFunctionShellToolParam
     from .beta_responses import BetaFunctionToolCallParam as BetaFunctionToolCallParam
     from .beta_responses import BetaFunctionToolParam as BetaFunctionToolParam
     from .beta_responses import BetaFunctionToolParamParam as BetaFunctionToolParamParam
@@ -134,29 +134,29 @@ if TYPE_CHECKING:
     from .beta_responses import BetaImageGenToolInputImageMaskParam as BetaImageGenToolInputImageMaskParam
     from .beta_responses import BetaImageGenToolParam as BetaImageGenToolParam
     from .beta_responses import BetaIncludeEnumParam as BetaIncludeEnumParam
-    from .beta_responses import BetaInlineSkillParamParam as BetaInlineSkillParamParam
-    from .beta_responses import BetaInlineSkillSourceParamParam as BetaInlineSkillSourceParamParam
+    from .beta_responses import BetaInlineSkillParam as BetaInlineSkillParam
+    from .beta_responses import BetaInlineSkillSourceParam as BetaInlineSkillSourceParam
     from .beta_responses import BetaInputContentParam as BetaInputContentParam
     from .beta_responses import BetaInputFidelityParam as BetaInputFidelityParam
     from .beta_responses import BetaInputFileContentParam as BetaInputFileContentParam
     from .extras import BetaInputFileContentParamParam as BetaInputFileContentParamParam
     from .beta_responses import BetaInputImageContentParam as BetaInputImageContentParam
-    from .extras import BetaInputImageContentParamAutoParamParam as BetaInputImageContentParamAutoParamParam
+    from .extras import BetaInputImageContentParamAutoParam as BetaInputImageContentParamAutoParam
     from .beta_responses import BetaInputItemParam as BetaInputItemParam
     from .extras import BetaInputMessageContentListParam as BetaInputMessageContentListParam
     from .extras import BetaInputMessageParam as BetaInputMessageParam
-    from .beta_responses import BetaInputParamParam as BetaInputParamParam
+    from .beta_responses import BetaInputParam as BetaInputParam
     from .beta_responses import BetaInputTextContentParam as BetaInputTextContentParam
     from .extras import BetaInputTextContentParamParam as BetaInputTextContentParamParam
     from .extras import BetaItemParam as BetaItemParam
-    from .extras import BetaItemReferenceParamParam as BetaItemReferenceParamParam
+    from .extras import BetaItemReferenceParam as BetaItemReferenceParam
     from .beta_responses import BetaKeyPressActionParam as BetaKeyPressActionParam
-    from .beta_responses import BetaLocalEnvironmentParamParam as BetaLocalEnvironmentParamParam
+    from .beta_responses import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
     from .beta_responses import BetaLocalShellExecActionParam as BetaLocalShellExecActionParam
     from .beta_responses import BetaLocalShellToolCallOutputParam as BetaLocalShellToolCallOutputParam
     from .beta_responses import BetaLocalShellToolCallParam as BetaLocalShellToolCallParam
-    from .beta_responses import BetaLocalShellToolParamParam as BetaLocalShellToolParamParam
-    from .beta_responses import BetaLocalSkillParamParam as BetaLocalSkillParamParam
+    from .beta_responses import BetaLocalShellToolParam as BetaLocalShellToolParam
+    from .beta_responses import BetaLocalSkillParam as BetaLocalSkillParam
     from .beta_responses import BetaLogProbParam as BetaLogProbParam
     from .beta_responses import BetaMCPApprovalRequestParam as BetaMCPApprovalRequestParam
     from .extras import BetaMCPApprovalResponseParam as BetaMCPApprovalResponseParam
@@ -175,32 +175,32 @@ if TYPE_CHECKING:
     from .beta_responses import BetaModelIdsCompactionParam as BetaModelIdsCompactionParam
     from .beta_responses import BetaModelIdsResponsesParam as BetaModelIdsResponsesParam
     from .extras import BetaModelIdsSharedParam as BetaModelIdsSharedParam
-    from .beta_responses import BetaModerationConfigParamParam as BetaModerationConfigParamParam
+    from .beta_responses import BetaModerationConfigParam as BetaModerationConfigParam
     from .beta_responses import BetaModerationModeParam as BetaModerationModeParam
-    from .beta_responses import BetaModerationParamParam as BetaModerationParamParam
-    from .beta_responses import BetaModerationPolicyParamParam as BetaModerationPolicyParamParam
-    from .beta_responses import BetaMoveParamParam as BetaMoveParamParam
+    from .beta_responses import BetaModerationParam as BetaModerationParam
+    from .beta_responses import BetaModerationPolicyParam as BetaModerationPolicyParam
+    from .beta_responses import BetaMoveParam as BetaMoveParam
     from .extras import BetaMultiAgentAction1Param as BetaMultiAgentAction1Param
-    from .extras import BetaMultiAgentCallItemParamParam as BetaMultiAgentCallItemParamParam
-    from .extras import BetaMultiAgentCallOutputItemParamParam as BetaMultiAgentCallOutputItemParamParam
-    from .beta_responses import BetaMultiAgentParamParam as BetaMultiAgentParamParam
-    from .beta_responses import BetaNamespaceToolParamParam as BetaNamespaceToolParamParam
+    from .extras import BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam
+    from .extras import BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam
+    from .beta_responses import BetaMultiAgentParam as BetaMultiAgentParam
+    from .beta_responses import BetaNamespaceToolParam as BetaNamespaceToolParam
     from .beta_responses import BetaOutputMessageContentParam as BetaOutputMessageContentParam
     from .beta_responses import BetaOutputMessageParam as BetaOutputMessageParam
     from .beta_responses import BetaOutputTextContentParam as BetaOutputTextContentParam
     from .extras import BetaOutputTextContentParamParam as BetaOutputTextContentParamParam
     from .beta_responses import BetaPersonalityEnumParam as BetaPersonalityEnumParam
-    from .extras import BetaProgramItemParamParam as BetaProgramItemParamParam
-    from .extras import BetaProgramOutputItemParamParam as BetaProgramOutputItemParamParam
+    from .extras import BetaProgramItemParam as BetaProgramItemParam
+    from .extras import BetaProgramOutputItemParam as BetaProgramOutputItemParam
     from .extras import BetaProgramOutputItemStatusParam as BetaProgramOutputItemStatusParam
     from .beta_responses import BetaProgramToolCallCallerParam as BetaProgramToolCallCallerParam
     from .beta_responses import BetaProgramToolCallCallerParamParam as BetaProgramToolCallCallerParamParam
-    from .beta_responses import BetaProgrammaticToolCallingParamParam as BetaProgrammaticToolCallingParamParam
+    from .beta_responses import BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam
     from .beta_responses import BetaPrompt2Param as BetaPrompt2Param
     from .beta_responses import BetaPromptCacheBreakpointConfigParam as BetaPromptCacheBreakpointConfigParam
-    from .extras import BetaPromptCacheBreakpointParamParam as BetaPromptCacheBreakpointParamParam
+    from .extras import BetaPromptCacheBreakpointParam as BetaPromptCacheBreakpointParam
     from .beta_responses import BetaPromptCacheModeEnumParam as BetaPromptCacheModeEnumParam
-    from .beta_responses import BetaPromptCacheOptionsParamParam as BetaPromptCacheOptionsParamParam
+    from .beta_responses import BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam
     from .beta_responses import BetaPromptCacheRetentionEnumParam as BetaPromptCacheRetentionEnumParam
     from .beta_responses import BetaPromptCacheTTLEnumParam as BetaPromptCacheTTLEnumParam
     from .beta_responses import BetaPromptParam as BetaPromptParam
@@ -218,17 +218,17 @@ if TYPE_CHECKING:
     from .beta_responses import BetaResponsePromptVariablesParam as BetaResponsePromptVariablesParam
     from .beta_responses import BetaResponseStreamOptions2Param as BetaResponseStreamOptions2Param
     from .beta_responses import BetaResponseStreamOptionsParam as BetaResponseStreamOptionsParam
-    from .beta_responses import BetaResponseTextParamParam as BetaResponseTextParamParam
-    from .beta_responses import BetaScreenshotParamParam as BetaScreenshotParamParam
-    from .beta_responses import BetaScrollParamParam as BetaScrollParamParam
+    from .beta_responses import BetaResponseTextParam as BetaResponseTextParam
+    from .beta_responses import BetaScreenshotParam as BetaScreenshotParam
+    from .beta_responses import BetaScrollParam as BetaScrollParam
     from .beta_responses import BetaSearchContentTypeParam as BetaSearchContentTypeParam
     from .beta_responses import BetaSearchContextSizeParam as BetaSearchContextSizeParam
     from .beta_responses import BetaServiceTierEnumParam as BetaServiceTierEnumParam
     from .beta_responses import BetaServiceTierResponsesParam as BetaServiceTierResponsesParam
-    from .beta_responses import BetaSkillReferenceParamParam as BetaSkillReferenceParamParam
-    from .beta_responses import BetaSpecificApplyPatchParamParam as BetaSpecificApplyPatchParamParam
-    from .beta_responses import BetaSpecificFunctionShellParamParam as BetaSpecificFunctionShellParamParam
-    from .beta_responses import BetaSpecificProgrammaticToolCallingParamParam as BetaSpecificProgrammaticToolCallingParamParam
+    from .beta_responses import BetaSkillReferenceParam as BetaSkillReferenceParam
+    from .beta_responses import BetaSpecificApplyPatchParam as BetaSpecificApplyPatchParam
+    from .beta_responses import BetaSpecificFunctionShellParam as BetaSpecificFunctionShellParam
+    from .beta_responses import BetaSpecificProgrammaticToolCallingParam as BetaSpecificProgrammaticToolCallingParam
     from .beta_responses import BetaSummaryTextContentParam as BetaSummaryTextContentParam
     from .beta_responses import BetaTextResponseFormatConfigurationParam as BetaTextResponseFormatConfigurationParam
     from .beta_responses import BetaTextResponseFormatJsonSchemaParam as BetaTextResponseFormatJsonSchemaParam
@@ -240,22 +240,22 @@ if TYPE_CHECKING:
     from .beta_responses import BetaToolChoiceFunctionParam as BetaToolChoiceFunctionParam
     from .beta_responses import BetaToolChoiceMCPParam as BetaToolChoiceMCPParam
     from .beta_responses import BetaToolChoiceOptionsParam as BetaToolChoiceOptionsParam
-    from .beta_responses import BetaToolChoiceParamParam as BetaToolChoiceParamParam
+    from .beta_responses import BetaToolChoiceParam as BetaToolChoiceParam
     from .beta_responses import BetaToolChoiceTypesParam as BetaToolChoiceTypesParam
     from .beta_responses import BetaToolParam as BetaToolParam
-    from .extras import BetaToolSearchCallItemParamParam as BetaToolSearchCallItemParamParam
+    from .extras import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
     from .beta_responses import BetaToolSearchExecutionTypeParam as BetaToolSearchExecutionTypeParam
-    from .extras import BetaToolSearchOutputItemParamParam as BetaToolSearchOutputItemParamParam
-    from .beta_responses import BetaToolSearchToolParamParam as BetaToolSearchToolParamParam
+    from .extras import BetaToolSearchOutputItemParam as BetaToolSearchOutputItemParam
+    from .beta_responses import BetaToolSearchToolParam as BetaToolSearchToolParam
     from .beta_responses import BetaToolsArrayParam as BetaToolsArrayParam
     from .beta_responses import BetaTopLogProbParam as BetaTopLogProbParam
     from .beta_responses import BetaTruncationEnumParam as BetaTruncationEnumParam
-    from .beta_responses import BetaTypeParamParam as BetaTypeParamParam
+    from .beta_responses import BetaTypeParam as BetaTypeParam
     from .beta_responses import BetaUrlCitationBodyParam as BetaUrlCitationBodyParam
-    from .extras import BetaUrlCitationParamParam as BetaUrlCitationParamParam
+    from .extras import BetaUrlCitationParam as BetaUrlCitationParam
     from .beta_responses import BetaVectorStoreFileAttributesParam as BetaVectorStoreFileAttributesParam
     from .beta_responses import BetaVerbosityParam as BetaVerbosityParam
-    from .beta_responses import BetaWaitParamParam as BetaWaitParamParam
+    from .beta_responses import BetaWaitParam as BetaWaitParam
     from .beta_responses import BetaWebSearchActionFindParam as BetaWebSearchActionFindParam
     from .beta_responses import BetaWebSearchActionOpenPageParam as BetaWebSearchActionOpenPageParam
     from .beta_responses import BetaWebSearchActionSearchParam as BetaWebSearchActionSearchParam
@@ -266,7 +266,7 @@ if TYPE_CHECKING:
     from .beta_responses import BetaWebSearchToolCallParam as BetaWebSearchToolCallParam
     from .beta_responses import BetaWebSearchToolFiltersParam as BetaWebSearchToolFiltersParam
     from .beta_responses import BetaWebSearchToolParam as BetaWebSearchToolParam
-    from .extras import Beta_AgentTagParamParam as Beta_AgentTagParamParam
+    from .extras import Beta_AgentTagParam as Beta_AgentTagParam
     from .shared_conversations_evals_realtime_responses import CallableToolAllowedCallerParam as CallableToolAllowedCallerParam
     from .chat import ChatCompletionAllowedToolsChoiceParam as ChatCompletionAllowedToolsChoiceParam
     from .chat import ChatCompletionAllowedToolsParam as ChatCompletionAllowedToolsParam
@@ -306,40 +306,40 @@ if TYPE_CHECKING:
     from .shared_chat_completions import ChatCompletionStreamOptionsParam as ChatCompletionStreamOptionsParam
     from .chat import ChatCompletionToolChoiceOptionParam as ChatCompletionToolChoiceOptionParam
     from .shared_chat_evals import ChatCompletionToolParam as ChatCompletionToolParam
-    from .chatkit import ChatkitConfigurationParamParam as ChatkitConfigurationParamParam
-    from .vector_stores import ChunkingStrategyRequestParamParam as ChunkingStrategyRequestParamParam
+    from .chatkit import ChatkitConfigurationParam as ChatkitConfigurationParam
+    from .vector_stores import ChunkingStrategyRequestParam as ChunkingStrategyRequestParam
     from .shared_conversations_responses import ClickButtonTypeParam as ClickButtonTypeParam
-    from .shared_conversations_responses import ClickParamParam as ClickParamParam
+    from .shared_conversations_responses import ClickParam as ClickParam
     from .shared_conversations_responses import CodeInterpreterOutputImageParam as CodeInterpreterOutputImageParam
     from .shared_conversations_responses import CodeInterpreterOutputLogsParam as CodeInterpreterOutputLogsParam
     from .shared_conversations_responses import CodeInterpreterToolCallParam as CodeInterpreterToolCallParam
     from .shared_conversations_evals_responses import CodeInterpreterToolParam as CodeInterpreterToolParam
     from .responses import CompactResponseMethodPublicBodyParam as CompactResponseMethodPublicBodyParam
-    from .extras import CompactionSummaryItemParamParam as CompactionSummaryItemParamParam
-    from .extras import CompactionTriggerItemParamParam as CompactionTriggerItemParamParam
+    from .extras import CompactionSummaryItemParam as CompactionSummaryItemParam
+    from .extras import CompactionTriggerItemParam as CompactionTriggerItemParam
     from .shared_conversations_evals_4_a9d2b7 import ComparisonFilterParam as ComparisonFilterParam
     from .uploads import CompleteUploadRequestParam as CompleteUploadRequestParam
     from .shared_conversations_evals_4_a9d2b7 import CompoundFilterParam as CompoundFilterParam
     from .shared_conversations_responses import ComputerActionListParam as ComputerActionListParam
     from .shared_conversations_responses import ComputerActionParam as ComputerActionParam
-    from .extras import ComputerCallOutputItemParamParam as ComputerCallOutputItemParamParam
-    from .shared_conversations_responses import ComputerCallSafetyCheckParamParam as ComputerCallSafetyCheckParamParam
+    from .extras import ComputerCallOutputItemParam as ComputerCallOutputItemParam
+    from .shared_conversations_responses import ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam
     from .shared_conversations_evals_responses import ComputerEnvironmentParam as ComputerEnvironmentParam
     from .shared_conversations_responses import ComputerScreenshotImageParam as ComputerScreenshotImageParam
     from .shared_conversations_responses import ComputerToolCallParam as ComputerToolCallParam
     from .shared_conversations_evals_responses import ComputerToolParam as ComputerToolParam
     from .shared_conversations_evals_responses import ComputerUsePreviewToolParam as ComputerUsePreviewToolParam
-    from .shared_conversations_evals_responses import ContainerAutoParamParam as ContainerAutoParamParam
+    from .shared_conversations_evals_responses import ContainerAutoParam as ContainerAutoParam
     from .shared_conversations_responses import ContainerFileCitationBodyParam as ContainerFileCitationBodyParam
     from .shared_conversations_evals_responses import ContainerMemoryLimitParam as ContainerMemoryLimitParam
-    from .shared_containers_conversations_evals_responses import ContainerNetworkPolicyAllowlistParamParam as ContainerNetworkPolicyAllowlistParamParam
-    from .shared_containers_conversations_evals_responses import ContainerNetworkPolicyDisabledParamParam as ContainerNetworkPolicyDisabledParamParam
-    from .shared_containers_conversations_evals_responses import ContainerNetworkPolicyDomainSecretParamParam as ContainerNetworkPolicyDomainSecretParamParam
-    from .shared_conversations_evals_responses import ContainerReferenceParamParam as ContainerReferenceParamParam
-    from .responses import ContextManagementParamParam as ContextManagementParamParam
-    from .responses import ConversationParamParam as ConversationParamParam
+    from .shared_containers_conversations_evals_responses import ContainerNetworkPolicyAllowlistParam as ContainerNetworkPolicyAllowlistParam
+    from .shared_containers_conversations_evals_responses import ContainerNetworkPolicyDisabledParam as ContainerNetworkPolicyDisabledParam
+    from .shared_containers_conversations_evals_responses import ContainerNetworkPolicyDomainSecretParam as ContainerNetworkPolicyDomainSecretParam
+    from .shared_conversations_evals_responses import ContainerReferenceParam as ContainerReferenceParam
+    from .responses import ContextManagementParam as ContextManagementParam
+    from .responses import ConversationParam as ConversationParam
     from .responses import ConversationParam_2Param as ConversationParam_2Param
-    from .shared_conversations_responses import CoordParamParam as CoordParamParam
+    from .shared_conversations_responses import CoordParam as CoordParam
     from .assistants import CreateAssistantRequestParam as CreateAssistantRequestParam
     from .assistants import CreateAssistantRequestToolResourcesCodeInterpreterParam as CreateAssistantRequestToolResourcesCodeInterpreterParam
     from .assistants import CreateAssistantRequestToolResourcesFileSearchParam as CreateAssistantRequestToolResourcesFileSearchParam
@@ -430,8 +430,8 @@ if TYPE_CHECKING:
     from .videos import CreateVideoRemixBodyParam as CreateVideoRemixBodyParam
     from .audio import CreateVoiceConsentRequestParam as CreateVoiceConsentRequestParam
     from .audio import CreateVoiceRequestParam as CreateVoiceRequestParam
-    from .shared_conversations_evals_responses import CustomGrammarFormatParamParam as CustomGrammarFormatParamParam
-    from .shared_conversations_evals_responses import CustomTextFormatParamParam as CustomTextFormatParamParam
+    from .shared_conversations_evals_responses import CustomGrammarFormatParam as CustomGrammarFormatParam
+    from .shared_conversations_evals_responses import CustomTextFormatParam as CustomTextFormatParam
     from .shared_conversations_responses import CustomToolCallOutputParam as CustomToolCallOutputParam
     from .shared_conversations_responses import CustomToolCallParam as CustomToolCallParam
     from .chat import CustomToolChatCompletionsCustomFormatGrammarFormatGrammarParam as CustomToolChatCompletionsCustomFormatGrammarFormatGrammarParam
@@ -439,14 +439,14 @@ if TYPE_CHECKING:
     from .chat import CustomToolChatCompletionsCustomFormatTextFormatParam as CustomToolChatCompletionsCustomFormatTextFormatParam
     from .chat import CustomToolChatCompletionsCustomParam as CustomToolChatCompletionsCustomParam
     from .chat import CustomToolChatCompletionsParam as CustomToolChatCompletionsParam
-    from .shared_conversations_evals_responses import CustomToolParamParam as CustomToolParamParam
+    from .shared_conversations_evals_responses import CustomToolParam as CustomToolParam
     from .extras import DetailEnumParam as DetailEnumParam
     from .shared_conversations_responses import DirectToolCallCallerParam as DirectToolCallCallerParam
     from .shared_conversations_responses import DirectToolCallCallerParamParam as DirectToolCallCallerParamParam
     from .shared_conversations_responses import DoubleClickActionParam as DoubleClickActionParam
-    from .shared_conversations_responses import DragParamParam as DragParamParam
+    from .shared_conversations_responses import DragParam as DragParam
     from .extras import EasyInputMessageParam as EasyInputMessageParam
-    from .shared_conversations_evals_responses import EmptyModelParamParam as EmptyModelParamParam
+    from .shared_conversations_evals_responses import EmptyModelParam as EmptyModelParam
     from .evals import EvalGraderPythonParam as EvalGraderPythonParam
     from .evals import EvalGraderScoreModelParam as EvalGraderScoreModelParam
     from .evals import EvalGraderScoreModelSamplingParamsParam as EvalGraderScoreModelSamplingParamsParam
@@ -464,7 +464,7 @@ if TYPE_CHECKING:
     from .evals import EvalJsonlFileIdSourceParam as EvalJsonlFileIdSourceParam
     from .evals import EvalResponsesSourceParam as EvalResponsesSourceParam
     from .evals import EvalStoredCompletionsSourceParam as EvalStoredCompletionsSourceParam
-    from .chatkit import ExpiresAfterParamParam as ExpiresAfterParamParam
+    from .chatkit import ExpiresAfterParam as ExpiresAfterParam
     from .shared_conversations_responses import FileCitationBodyParam as FileCitationBodyParam
     from .extras import FileDetailEnumParam as FileDetailEnumParam
     from .shared_files_uploads import FileExpirationAfterParam as FileExpirationAfterParam
@@ -475,7 +475,7 @@ if TYPE_CHECKING:
     from .shared_conversations_responses import FileSearchToolCallParam as FileSearchToolCallParam
     from .shared_conversations_responses import FileSearchToolCallResultParam as FileSearchToolCallResultParam
     from .shared_conversations_evals_responses import FileSearchToolParam as FileSearchToolParam
-    from .chatkit import FileUploadParamParam as FileUploadParamParam
+    from .chatkit import FileUploadParam as FileUploadParam
     from .shared_conversations_evals_responses import FiltersParam as FiltersParam
     from .fine_tuning import FineTuneDPOHyperparametersParam as FineTuneDPOHyperparametersParam
     from .fine_tuning import FineTuneDPOMethodParam as FineTuneDPOMethodParam
@@ -486,18 +486,18 @@ if TYPE_CHECKING:
     from .fine_tuning import FineTuneSupervisedMethodParam as FineTuneSupervisedMethodParam
     from .shared_conversations_responses import FunctionAndCustomToolCallOutputParam as FunctionAndCustomToolCallOutputParam
     from .extras import FunctionCallItemStatusParam as FunctionCallItemStatusParam
-    from .extras import FunctionCallOutputItemParamParam as FunctionCallOutputItemParamParam
+    from .extras import FunctionCallOutputItemParam as FunctionCallOutputItemParam
     from .shared_assistants_chat_evals_threads import FunctionObjectParam as FunctionObjectParam
     from .shared_assistants_chat_evals_threads import FunctionParametersParam as FunctionParametersParam
-    from .extras import FunctionShellActionParamParam as FunctionShellActionParamParam
-    from .extras import FunctionShellCallItemParamParam as FunctionShellCallItemParamParam
+    from .extras import FunctionShellActionParam as FunctionShellActionParam
+    from .extras import FunctionShellCallItemParam as FunctionShellCallItemParam
     from .extras import FunctionShellCallItemStatusParam as FunctionShellCallItemStatusParam
-    from .extras import FunctionShellCallOutputContentParamParam as FunctionShellCallOutputContentParamParam
-    from .extras import FunctionShellCallOutputExitOutcomeParamParam as FunctionShellCallOutputExitOutcomeParamParam
-    from .extras import FunctionShellCallOutputItemParamParam as FunctionShellCallOutputItemParamParam
-    from .extras import FunctionShellCallOutputOutcomeParamParam as FunctionShellCallOutputOutcomeParamParam
-    from .extras import FunctionShellCallOutputTimeoutOutcomeParamParam as FunctionShellCallOutputTimeoutOutcomeParamParam
-    from .shared_conversations_evals_responses import FunctionShellToolParamParam as FunctionShellToolParamParam
+    from .extras import FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam
+    from .extras import FunctionShellCallOutputExitOutcomeParam as FunctionShellCallOutputExitOutcomeParam
+    from .extras import FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam
+    from .extras import FunctionShellCallOutputOutcomeParam as FunctionShellCallOutputOutcomeParam
+    from .extras import FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam
+    from .shared_conversations_evals_responses import FunctionShellToolParam as FunctionShellToolParam
     from .responses import FunctionToolCallParam as FunctionToolCallParam
     from .shared_conversations_evals_responses import FunctionToolParam as FunctionToolParam
     from .shared_conversations_evals_responses import FunctionToolParamParam as FunctionToolParamParam
@@ -510,7 +510,7 @@ if TYPE_CHECKING:
     from .fine_tuning import GraderTextSimilarityParam as GraderTextSimilarityParam
     from .shared_conversations_evals_responses import GrammarSyntax1Param as GrammarSyntax1Param
     from .shared_conversations_responses import HTTPErrorParam as HTTPErrorParam
-    from .chatkit import HistoryParamParam as HistoryParamParam
+    from .chatkit import HistoryParam as HistoryParam
     from .admin import HostedToolPermissionUpdateParam as HostedToolPermissionUpdateParam
     from .shared_conversations_evals_responses import HybridSearchOptionsParam as HybridSearchOptionsParam
     from .shared_conversations_realtime_responses import ImageDetailParam as ImageDetailParam
@@ -520,8 +520,8 @@ if TYPE_CHECKING:
     from .shared_conversations_evals_responses import ImageGenToolParam as ImageGenToolParam
     from .images_extras import ImageRefParam_2Param as ImageRefParam_2Param
     from .shared_conversations_responses import IncludeEnumParam as IncludeEnumParam
-    from .shared_containers_conversations_evals_responses import InlineSkillParamParam as InlineSkillParamParam
-    from .shared_containers_conversations_evals_responses import InlineSkillSourceParamParam as InlineSkillSourceParamParam
+    from .shared_containers_conversations_evals_responses import InlineSkillParam as InlineSkillParam
+    from .shared_containers_conversations_evals_responses import InlineSkillSourceParam as InlineSkillSourceParam
     from .shared_evals_fine_tuning import InputAudioInputAudioParam as InputAudioInputAudioParam
     from .shared_evals_fine_tuning import InputAudioParam as InputAudioParam
     from .responses import InputContentParam as InputContentParam
@@ -529,26 +529,26 @@ if TYPE_CHECKING:
     from .shared_conversations_realtime_responses import InputFileContentParam as InputFileContentParam
     from .extras import InputFileContentParamParam as InputFileContentParamParam
     from .shared_conversations_realtime_responses import InputImageContentParam as InputImageContentParam
-    from .extras import InputImageContentParamAutoParamParam as InputImageContentParamAutoParamParam
+    from .extras import InputImageContentParamAutoParam as InputImageContentParamAutoParam
     from .shared_conversations_responses import InputItemParam as InputItemParam
     from .extras import InputMessageContentListParam as InputMessageContentListParam
     from .extras import InputMessageParam as InputMessageParam
-    from .responses import InputParamParam as InputParamParam
+    from .responses import InputParam as InputParam
     from .shared_conversations_evals_5_b6a5de import InputTextContentParam as InputTextContentParam
     from .extras import InputTextContentParamParam as InputTextContentParamParam
     from .admin import InviteProjectGroupBodyParam as InviteProjectGroupBodyParam
     from .admin import InviteRequestParam as InviteRequestParam
     from .admin import InviteRequestProjectParam as InviteRequestProjectParam
     from .extras import ItemParam as ItemParam
-    from .extras import ItemReferenceParamParam as ItemReferenceParamParam
+    from .extras import ItemReferenceParam as ItemReferenceParam
     from .shared_conversations_responses import KeyPressActionParam as KeyPressActionParam
     from .admin import ListAuditLogsEffectiveAtParam as ListAuditLogsEffectiveAtParam
-    from .shared_conversations_evals_responses import LocalEnvironmentParamParam as LocalEnvironmentParamParam
+    from .shared_conversations_evals_responses import LocalEnvironmentParam as LocalEnvironmentParam
     from .shared_conversations_responses import LocalShellExecActionParam as LocalShellExecActionParam
     from .shared_conversations_responses import LocalShellToolCallOutputParam as LocalShellToolCallOutputParam
     from .shared_conversations_responses import LocalShellToolCallParam as LocalShellToolCallParam
-    from .shared_conversations_evals_responses import LocalShellToolParamParam as LocalShellToolParamParam
-    from .shared_conversations_evals_responses import LocalSkillParamParam as LocalSkillParamParam
+    from .shared_conversations_evals_responses import LocalShellToolParam as LocalShellToolParam
+    from .shared_conversations_evals_responses import LocalSkillParam as LocalSkillParam
     from .shared_conversations_responses import LogProbParam as LogProbParam
     from .shared_conversations_responses import MCPApprovalRequestParam as MCPApprovalRequestParam
     from .extras import MCPApprovalResponseParam as MCPApprovalResponseParam
@@ -572,10 +572,10 @@ if TYPE_CHECKING:
     from .responses import ModelIdsCompactionParam as ModelIdsCompactionParam
     from .responses import ModelIdsResponsesParam as ModelIdsResponsesParam
     from .chat import ModelIdsSharedParam as ModelIdsSharedParam
-    from .shared_chat_responses import ModerationConfigParamParam as ModerationConfigParamParam
+    from .shared_chat_responses import ModerationConfigParam as ModerationConfigParam
     from .shared_chat_responses import ModerationModeParam as ModerationModeParam
-    from .shared_chat_responses import ModerationParamParam as ModerationParamParam
-    from .shared_chat_responses import ModerationPolicyParamParam as ModerationPolicyParamParam
+    from .shared_chat_responses import ModerationParam as ModerationParam
+    from .shared_chat_responses import ModerationPolicyParam as ModerationPolicyParam
     from .assistants import ModifyAssistantRequestParam as ModifyAssistantRequestParam
     from .assistants import ModifyAssistantRequestToolResourcesCodeInterpreterParam as ModifyAssistantRequestToolResourcesCodeInterpreterParam
     from .assistants import ModifyAssistantRequestToolResourcesFileSearchParam as ModifyAssistantRequestToolResourcesFileSearchParam
@@ -587,8 +587,8 @@ if TYPE_CHECKING:
     from .threads import ModifyThreadRequestToolResourcesCodeInterpreterParam as ModifyThreadRequestToolResourcesCodeInterpreterParam
     from .threads import ModifyThreadRequestToolResourcesFileSearchParam as ModifyThreadRequestToolResourcesFileSearchParam
     from .threads import ModifyThreadRequestToolResourcesParam as ModifyThreadRequestToolResourcesParam
-    from .shared_conversations_responses import MoveParamParam as MoveParamParam
-    from .shared_conversations_evals_responses import NamespaceToolParamParam as NamespaceToolParamParam
+    from .shared_conversations_responses import MoveParam as MoveParam
+    from .shared_conversations_evals_responses import NamespaceToolParam as NamespaceToolParam
     from .realtime import NoiseReductionTypeParam as NoiseReductionTypeParam
     from .shared_chatkit_skills_videos import OrderEnumParam as OrderEnumParam
     from .responses import OutputMessageContentParam as OutputMessageContentParam
@@ -598,12 +598,12 @@ if TYPE_CHECKING:
     from .images import PartialImagesParam as PartialImagesParam
     from .responses import PersonalityEnumParam as PersonalityEnumParam
     from .chat import PredictionContentParam as PredictionContentParam
-    from .extras import ProgramItemParamParam as ProgramItemParamParam
-    from .extras import ProgramOutputItemParamParam as ProgramOutputItemParamParam
+    from .extras import ProgramItemParam as ProgramItemParam
+    from .extras import ProgramOutputItemParam as ProgramOutputItemParam
     from .extras import ProgramOutputItemStatusParam as ProgramOutputItemStatusParam
     from .shared_conversations_responses import ProgramToolCallCallerParam as ProgramToolCallCallerParam
     from .shared_conversations_responses import ProgramToolCallCallerParamParam as ProgramToolCallCallerParamParam
-    from .shared_conversations_evals_responses import ProgrammaticToolCallingParamParam as ProgrammaticToolCallingParamParam
+    from .shared_conversations_evals_responses import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
     from .admin import ProjectCreateRequestParam as ProjectCreateRequestParam
     from .admin import ProjectHostedToolPermissionsUpdateRequestParam as ProjectHostedToolPermissionsUpdateRequestParam
     from .admin import ProjectModelPermissionsUpdateRequestParam as ProjectModelPermissionsUpdateRequestParam
@@ -614,9 +614,9 @@ if TYPE_CHECKING:
     from .admin import ProjectUserUpdateRequestParam as ProjectUserUpdateRequestParam
     from .shared_realtime_responses import Prompt2Param as Prompt2Param
     from .shared_conversations_evals_5_b6a5de import PromptCacheBreakpointConfigParam as PromptCacheBreakpointConfigParam
-    from .chat import PromptCacheBreakpointParamParam as PromptCacheBreakpointParamParam
+    from .chat import PromptCacheBreakpointParam as PromptCacheBreakpointParam
     from .shared_chat_responses import PromptCacheModeEnumParam as PromptCacheModeEnumParam
-    from .shared_chat_responses import PromptCacheOptionsParamParam as PromptCacheOptionsParamParam
+    from .shared_chat_responses import PromptCacheOptionsParam as PromptCacheOptionsParam
     from .responses import PromptCacheRetentionEnumParam as PromptCacheRetentionEnumParam
     from .shared_chat_responses import PromptCacheTTLEnumParam as PromptCacheTTLEnumParam
     from .shared_realtime_responses import PromptParam as PromptParam
@@ -626,7 +626,7 @@ if TYPE_CHECKING:
     from .admin import PublicUpdateOrganizationRoleBodyParam as PublicUpdateOrganizationRoleBodyParam
     from .shared_conversations_evals_responses import RankerVersionTypeParam as RankerVersionTypeParam
     from .shared_conversations_evals_responses import RankingOptionsParam as RankingOptionsParam
-    from .chatkit import RateLimitsParamParam as RateLimitsParamParam
+    from .chatkit import RateLimitsParam as RateLimitsParam
     from .realtime_extras import RealtimeAudioFormatsPCMAAudioFormatParam as RealtimeAudioFormatsPCMAAudioFormatParam
     from .realtime_extras import RealtimeAudioFormatsPCMAudioFormatParam as RealtimeAudioFormatsPCMAudioFormatParam
     from .realtime_extras import RealtimeAudioFormatsPCMUAudioFormatParam as RealtimeAudioFormatsPCMUAudioFormatParam
@@ -687,23 +687,23 @@ if TYPE_CHECKING:
     from .shared_realtime_responses import ResponsePromptVariablesParam as ResponsePromptVariablesParam
     from .responses import ResponseStreamOptions2Param as ResponseStreamOptions2Param
     from .responses import ResponseStreamOptionsParam as ResponseStreamOptionsParam
-    from .responses import ResponseTextParamParam as ResponseTextParamParam
+    from .responses import ResponseTextParam as ResponseTextParam
     from .fine_tuning import RunGraderRequestParam as RunGraderRequestParam
-    from .shared_conversations_responses import ScreenshotParamParam as ScreenshotParamParam
-    from .shared_conversations_responses import ScrollParamParam as ScrollParamParam
+    from .shared_conversations_responses import ScreenshotParam as ScreenshotParam
+    from .shared_conversations_responses import ScrollParam as ScrollParam
     from .shared_conversations_evals_responses import SearchContentTypeParam as SearchContentTypeParam
     from .shared_conversations_evals_responses import SearchContextSizeParam as SearchContextSizeParam
     from .responses import ServiceTierEnumParam as ServiceTierEnumParam
     from .chat import ServiceTierParam as ServiceTierParam
     from .responses import ServiceTierResponsesParam as ServiceTierResponsesParam
     from .skills import SetDefaultSkillVersionBodyParam as SetDefaultSkillVersionBodyParam
-    from .shared_containers_conversations_evals_responses import SkillReferenceParamParam as SkillReferenceParamParam
-    from .responses import SpecificApplyPatchParamParam as SpecificApplyPatchParamParam
-    from .responses import SpecificFunctionShellParamParam as SpecificFunctionShellParamParam
-    from .responses import SpecificProgrammaticToolCallingParamParam as SpecificProgrammaticToolCallingParamParam
+    from .shared_containers_conversations_evals_responses import SkillReferenceParam as SkillReferenceParam
+    from .responses import SpecificApplyPatchParam as SpecificApplyPatchParam
+    from .responses import SpecificFunctionShellParam as SpecificFunctionShellParam
+    from .responses import SpecificProgrammaticToolCallingParam as SpecificProgrammaticToolCallingParam
     from .admin import SpendAlertNotificationChannelParam as SpendAlertNotificationChannelParam
     from .vector_stores import StaticChunkingStrategyParam as StaticChunkingStrategyParam
-    from .vector_stores import StaticChunkingStrategyRequestParamParam as StaticChunkingStrategyRequestParamParam
+    from .vector_stores import StaticChunkingStrategyRequestParam as StaticChunkingStrategyRequestParam
     from .shared_chat_completions import StopConfigurationParam as StopConfigurationParam
     from .threads import SubmitToolOutputsRunRequestParam as SubmitToolOutputsRunRequestParam
     from .threads import SubmitToolOutputsRunRequestToolOutputParam as SubmitToolOutputsRunRequestToolOutputParam
@@ -719,18 +719,18 @@ if TYPE_CHECKING:
     from .shared_realtime_responses import ToolChoiceFunctionParam as ToolChoiceFunctionParam
     from .shared_realtime_responses import ToolChoiceMCPParam as ToolChoiceMCPParam
     from .shared_realtime_responses import ToolChoiceOptionsParam as ToolChoiceOptionsParam
-    from .responses import ToolChoiceParamParam as ToolChoiceParamParam
+    from .responses import ToolChoiceParam as ToolChoiceParam
     from .responses import ToolChoiceTypesParam as ToolChoiceTypesParam
     from .shared_conversations_evals_responses import ToolParam as ToolParam
-    from .extras import ToolSearchCallItemParamParam as ToolSearchCallItemParamParam
+    from .extras import ToolSearchCallItemParam as ToolSearchCallItemParam
     from .shared_conversations_evals_responses import ToolSearchExecutionTypeParam as ToolSearchExecutionTypeParam
-    from .extras import ToolSearchOutputItemParamParam as ToolSearchOutputItemParamParam
-    from .shared_conversations_evals_responses import ToolSearchToolParamParam as ToolSearchToolParamParam
+    from .extras import ToolSearchOutputItemParam as ToolSearchOutputItemParam
+    from .shared_conversations_evals_responses import ToolSearchToolParam as ToolSearchToolParam
     from .responses import ToolsArrayParam as ToolsArrayParam
     from .shared_conversations_responses import TopLogProbParam as TopLogProbParam
     from .audio import TranscriptionIncludeParam as TranscriptionIncludeParam
     from .responses import TruncationEnumParam as TruncationEnumParam
-    from .shared_conversations_responses import TypeParamParam as TypeParamParam
+    from .shared_conversations_responses import TypeParam as TypeParam
     from .chat import UpdateChatCompletionRequestParam as UpdateChatCompletionRequestParam
     from .conversations import UpdateConversationBodyParam as UpdateConversationBodyParam
     from .evals import UpdateEvalRequestParam as UpdateEvalRequestParam
@@ -755,13 +755,13 @@ if TYPE_CHECKING:
     from .shared_chat_responses import VerbosityParam as VerbosityParam
     from .videos import VideoContentVariantParam as VideoContentVariantParam
     from .videos import VideoModelParam as VideoModelParam
-    from .videos_extras import VideoReferenceInputParamParam as VideoReferenceInputParamParam
+    from .videos_extras import VideoReferenceInputParam as VideoReferenceInputParam
     from .videos import VideoSecondsParam as VideoSecondsParam
     from .videos import VideoSizeParam as VideoSizeParam
     from .shared_audio_chat_realtime import VoiceIdsOrCustomVoiceParam as VoiceIdsOrCustomVoiceParam
     from .shared_audio_chat_realtime import VoiceIdsOrCustomVoiceVariant2Param as VoiceIdsOrCustomVoiceVariant2Param
     from .shared_audio_chat_realtime import VoiceIdsSharedParam as VoiceIdsSharedParam
-    from .shared_conversations_responses import WaitParamParam as WaitParamParam
+    from .shared_conversations_responses import WaitParam as WaitParam
     from .shared_conversations_responses import WebSearchActionFindParam as WebSearchActionFindParam
     from .shared_conversations_responses import WebSearchActionOpenPageParam as WebSearchActionOpenPageParam
     from .shared_conversations_responses import WebSearchActionSearchParam as WebSearchActionSearchParam
@@ -774,24 +774,24 @@ if TYPE_CHECKING:
     from .shared_conversations_responses import WebSearchToolCallParam as WebSearchToolCallParam
     from .shared_conversations_evals_responses import WebSearchToolFiltersParam as WebSearchToolFiltersParam
     from .shared_conversations_evals_responses import WebSearchToolParam as WebSearchToolParam
-    from .chatkit import WorkflowParamParam as WorkflowParamParam
-    from .chatkit import WorkflowTracingParamParam as WorkflowTracingParamParam
+    from .chatkit import WorkflowParam as WorkflowParam
+    from .chatkit import WorkflowTracingParam as WorkflowTracingParam
 
 _SUBMODULES = frozenset({"admin", "assistants", "assistants_extras", "audio", "batches", "beta_responses", "chat", "chatkit", "completions", "containers", "content_provenance_checks", "conversations", "embeddings", "evals", "extras", "files", "fine_tuning", "images", "images_extras", "moderations", "realtime", "realtime_extras", "responses", "shared_assistants_batches_9_01aaa1", "shared_assistants_chat_6_09d668", "shared_assistants_chat_evals_responses_threads", "shared_assistants_chat_evals_threads", "shared_assistants_threads", "shared_audio_chat_realtime", "shared_chat_completions", "shared_chat_evals", "shared_chat_responses", "shared_chat_threads", "shared_chatkit_skills_videos", "shared_containers_conversations_evals_responses", "shared_conversations_evals_4_a9d2b7", "shared_conversations_evals_5_b6a5de", "shared_conversations_evals_images_responses", "shared_conversations_evals_realtime_responses", "shared_conversations_evals_responses", "shared_conversations_realtime_responses", "shared_conversations_responses", "shared_conversations_responses_vector_stores", "shared_evals_fine_tuning", "shared_evals_responses", "shared_files_uploads", "shared_realtime_responses", "skills", "threads", "uploads", "vector_stores", "videos", "videos_extras"})
 _TYPES: dict[str, str] = {
     "AddUploadPartRequestParam": "uploads",
-    "AdditionalToolsItemParamParam": "extras",
+    "AdditionalToolsItemParam": "extras",
     "AdminApiKeysCreateRequestParam": "admin",
     "AnnotationParam": "shared_conversations_responses",
-    "ApplyPatchCallOutputStatusParamParam": "extras",
-    "ApplyPatchCallStatusParamParam": "extras",
-    "ApplyPatchCreateFileOperationParamParam": "extras",
-    "ApplyPatchDeleteFileOperationParamParam": "extras",
-    "ApplyPatchOperationParamParam": "extras",
-    "ApplyPatchToolCallItemParamParam": "extras",
-    "ApplyPatchToolCallOutputItemParamParam": "extras",
-    "ApplyPatchToolParamParam": "shared_conversations_evals_responses",
-    "ApplyPatchUpdateFileOperationParamParam": "extras",
+    "ApplyPatchCallOutputStatusParam": "extras",
+    "ApplyPatchCallStatusParam": "extras",
+    "ApplyPatchCreateFileOperationParam": "extras",
+    "ApplyPatchDeleteFileOperationParam": "extras",
+    "ApplyPatchOperationParam": "extras",
+    "ApplyPatchToolCallItemParam": "extras",
+    "ApplyPatchToolCallOutputItemParam": "extras",
+    "ApplyPatchToolParam": "shared_conversations_evals_responses",
+    "ApplyPatchUpdateFileOperationParam": "extras",
     "ApproximateLocationParam": "shared_conversations_evals_responses",
     "AssistantSupportedModelsParam": "assistants_extras",
     "AssistantToolsCodeParam": "shared_assistants_threads",
@@ -803,74 +803,74 @@ _TYPES: dict[str, str] = {
     "AudioResponseFormatParam": "audio",
     "AudioTranscriptionParam": "realtime",
     "AuditLogEventTypeParam": "admin",
-    "AutoChunkingStrategyRequestParamParam": "vector_stores",
-    "AutoCodeInterpreterToolParamParam": "shared_conversations_evals_responses",
-    "AutomaticThreadTitlingParamParam": "chatkit",
+    "AutoChunkingStrategyRequestParam": "vector_stores",
+    "AutoCodeInterpreterToolParam": "shared_conversations_evals_responses",
+    "AutomaticThreadTitlingParam": "chatkit",
     "BatchFileExpirationAfterParam": "batches",
-    "BetaAdditionalToolsItemParamParam": "extras",
-    "BetaAgentMessageItemParamParam": "extras",
+    "BetaAdditionalToolsItemParam": "extras",
+    "BetaAgentMessageItemParam": "extras",
     "BetaAgentTagParam": "beta_responses",
     "BetaAnnotationParam": "beta_responses",
-    "BetaApplyPatchCallOutputStatusParamParam": "extras",
-    "BetaApplyPatchCallStatusParamParam": "extras",
-    "BetaApplyPatchCreateFileOperationParamParam": "extras",
-    "BetaApplyPatchDeleteFileOperationParamParam": "extras",
-    "BetaApplyPatchOperationParamParam": "extras",
-    "BetaApplyPatchToolCallItemParamParam": "extras",
-    "BetaApplyPatchToolCallOutputItemParamParam": "extras",
-    "BetaApplyPatchToolParamParam": "beta_responses",
-    "BetaApplyPatchUpdateFileOperationParamParam": "extras",
+    "BetaApplyPatchCallOutputStatusParam": "extras",
+    "BetaApplyPatchCallStatusParam": "extras",
+    "BetaApplyPatchCreateFileOperationParam": "extras",
+    "BetaApplyPatchDeleteFileOperationParam": "extras",
+    "BetaApplyPatchOperationParam": "extras",
+    "BetaApplyPatchToolCallItemParam": "extras",
+    "BetaApplyPatchToolCallOutputItemParam": "extras",
+    "BetaApplyPatchToolParam": "beta_responses",
+    "BetaApplyPatchUpdateFileOperationParam": "extras",
     "BetaApproximateLocationParam": "beta_responses",
-    "BetaAutoCodeInterpreterToolParamParam": "beta_responses",
+    "BetaAutoCodeInterpreterToolParam": "beta_responses",
     "BetaCallableToolAllowedCallerParam": "beta_responses",
     "BetaClickButtonTypeParam": "beta_responses",
-    "BetaClickParamParam": "beta_responses",
+    "BetaClickParam": "beta_responses",
     "BetaCodeInterpreterOutputImageParam": "beta_responses",
     "BetaCodeInterpreterOutputLogsParam": "beta_responses",
     "BetaCodeInterpreterToolCallParam": "beta_responses",
     "BetaCodeInterpreterToolParam": "beta_responses",
     "BetaCompactResponseMethodPublicBodyParam": "beta_responses",
-    "BetaCompactionSummaryItemParamParam": "extras",
-    "BetaCompactionTriggerItemParamParam": "extras",
+    "BetaCompactionSummaryItemParam": "extras",
+    "BetaCompactionTriggerItemParam": "extras",
     "BetaComparisonFilterParam": "beta_responses",
     "BetaCompoundFilterParam": "beta_responses",
     "BetaComputerActionListParam": "beta_responses",
     "BetaComputerActionParam": "beta_responses",
-    "BetaComputerCallOutputItemParamParam": "extras",
-    "BetaComputerCallSafetyCheckParamParam": "beta_responses",
+    "BetaComputerCallOutputItemParam": "extras",
+    "BetaComputerCallSafetyCheckParam": "beta_responses",
     "BetaComputerEnvironmentParam": "beta_responses",
     "BetaComputerScreenshotImageParam": "beta_responses",
     "BetaComputerToolCallParam": "beta_responses",
     "BetaComputerToolParam": "beta_responses",
     "BetaComputerUsePreviewToolParam": "beta_responses",
-    "BetaContainerAutoParamParam": "beta_responses",
+    "BetaContainerAutoParam": "beta_responses",
     "BetaContainerFileCitationBodyParam": "beta_responses",
-    "BetaContainerFileCitationParamParam": "extras",
+    "BetaContainerFileCitationParam": "extras",
     "BetaContainerMemoryLimitParam": "beta_responses",
-    "BetaContainerNetworkPolicyAllowlistParamParam": "beta_responses",
-    "BetaContainerNetworkPolicyDisabledParamParam": "beta_responses",
-    "BetaContainerNetworkPolicyDomainSecretParamParam": "beta_responses",
-    "BetaContainerReferenceParamParam": "beta_responses",
-    "BetaContextManagementParamParam": "beta_responses",
-    "BetaConversationParamParam": "beta_responses",
+    "BetaContainerNetworkPolicyAllowlistParam": "beta_responses",
+    "BetaContainerNetworkPolicyDisabledParam": "beta_responses",
+    "BetaContainerNetworkPolicyDomainSecretParam": "beta_responses",
+    "BetaContainerReferenceParam": "beta_responses",
+    "BetaContextManagementParam": "beta_responses",
+    "BetaConversationParam": "beta_responses",
     "BetaConversationParam_2Param": "beta_responses",
-    "BetaCoordParamParam": "beta_responses",
+    "BetaCoordParam": "beta_responses",
     "BetaCreateResponseParam": "beta_responses",
-    "BetaCustomGrammarFormatParamParam": "beta_responses",
-    "BetaCustomTextFormatParamParam": "beta_responses",
+    "BetaCustomGrammarFormatParam": "beta_responses",
+    "BetaCustomTextFormatParam": "beta_responses",
     "BetaCustomToolCallOutputParam": "beta_responses",
     "BetaCustomToolCallParam": "beta_responses",
-    "BetaCustomToolParamParam": "beta_responses",
+    "BetaCustomToolParam": "beta_responses",
     "BetaDetailEnumParam": "extras",
     "BetaDirectToolCallCallerParam": "beta_responses",
     "BetaDirectToolCallCallerParamParam": "beta_responses",
     "BetaDoubleClickActionParam": "beta_responses",
-    "BetaDragParamParam": "beta_responses",
+    "BetaDragParam": "beta_responses",
     "BetaEasyInputMessageParam": "extras",
-    "BetaEmptyModelParamParam": "beta_responses",
-    "BetaEncryptedContentParamParam": "extras",
+    "BetaEmptyModelParam": "beta_responses",
+    "BetaEncryptedContentParam": "extras",
     "BetaFileCitationBodyParam": "beta_responses",
-    "BetaFileCitationParamParam": "extras",
+    "BetaFileCitationParam": "extras",
     "BetaFileDetailEnumParam": "extras",
     "BetaFileInputDetailParam": "beta_responses",
     "BetaFilePathParam": "beta_responses",
@@ -880,16 +880,16 @@ _TYPES: dict[str, str] = {
     "BetaFiltersParam": "beta_responses",
     "BetaFunctionAndCustomToolCallOutputParam": "beta_responses",
     "BetaFunctionCallItemStatusParam": "extras",
-    "BetaFunctionCallOutputItemParamParam": "extras",
-    "BetaFunctionShellActionParamParam": "extras",
-    "BetaFunctionShellCallItemParamParam": "extras",
+    "BetaFunctionCallOutputItemParam": "extras",
+    "BetaFunctionShellActionParam": "extras",
+    "BetaFunctionShellCallItemParam": "extras",
     "BetaFunctionShellCallItemStatusParam": "extras",
-    "BetaFunctionShellCallOutputContentParamParam": "extras",
-    "BetaFunctionShellCallOutputExitOutcomeParamParam": "extras",
-    "BetaFunctionShellCallOutputItemParamParam": "extras",
-    "BetaFunctionShellCallOutputOutcomeParamParam": "extras",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParamParam": "extras",
-    "BetaFunctionShellToolParamParam": "beta_responses",
+    "BetaFunctionShellCallOutputContentParam": "extras",
+    "BetaFunctionShellCallOutputExitOutcomeParam": "extras",
+    "BetaFunctionShellCallOutputItemParam": "extras",
+    "BetaFunctionShellCallOutputOutcomeParam": "extras",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam": "extras",
+    "BetaFunctionShellToolParam": "beta_responses",
     "BetaFunctionToolCallParam": "beta_responses",
     "BetaFunctionToolParam": "beta_responses",
     "BetaFunctionToolParamParam": "beta_responses",
@@ -902,29 +902,29 @@ _TYPES: dict[str, str] = {
     "BetaImageGenToolInputImageMaskParam": "beta_responses",
     "BetaImageGenToolParam": "beta_responses",
     "BetaIncludeEnumParam": "beta_responses",
-    "BetaInlineSkillParamParam": "beta_responses",
-    "BetaInlineSkillSourceParamParam": "beta_responses",
+    "BetaInlineSkillParam": "beta_responses",
+    "BetaInlineSkillSourceParam": "beta_responses",
     "BetaInputContentParam": "beta_responses",
     "BetaInputFidelityParam": "beta_responses",
     "BetaInputFileContentParam": "beta_responses",
     "BetaInputFileContentParamParam": "extras",
     "BetaInputImageContentParam": "beta_responses",
-    "BetaInputImageContentParamAutoParamParam": "extras",
+    "BetaInputImageContentParamAutoParam": "extras",
     "BetaInputItemParam": "beta_responses",
     "BetaInputMessageContentListParam": "extras",
     "BetaInputMessageParam": "extras",
-    "BetaInputParamParam": "beta_responses",
+    "BetaInputParam": "beta_responses",
     "BetaInputTextContentParam": "beta_responses",
     "BetaInputTextContentParamParam": "extras",
     "BetaItemParam": "extras",
-    "BetaItemReferenceParamParam": "extras",
+    "BetaItemReferenceParam": "extras",
     "BetaKeyPressActionParam": "beta_responses",
-    "BetaLocalEnvironmentParamParam": "beta_responses",
+    "BetaLocalEnvironmentParam": "beta_responses",
     "BetaLocalShellExecActionParam": "beta_responses",
     "BetaLocalShellToolCallOutputParam": "beta_responses",
     "BetaLocalShellToolCallParam": "beta_responses",
-    "BetaLocalShellToolParamParam": "beta_responses",
-    "BetaLocalSkillParamParam": "beta_responses",
+    "BetaLocalShellToolParam": "beta_responses",
+    "BetaLocalSkillParam": "beta_responses",
     "BetaLogProbParam": "beta_responses",
     "BetaMCPApprovalRequestParam": "beta_responses",
     "BetaMCPApprovalResponseParam": "extras",
@@ -943,32 +943,32 @@ _TYPES: dict[str, str] = {
     "BetaModelIdsCompactionParam": "beta_responses",
     "BetaModelIdsResponsesParam": "beta_responses",
     "BetaModelIdsSharedParam": "extras",
-    "BetaModerationConfigParamParam": "beta_responses",
+    "BetaModerationConfigParam": "beta_responses",
     "BetaModerationModeParam": "beta_responses",
-    "BetaModerationParamParam": "beta_responses",
-    "BetaModerationPolicyParamParam": "beta_responses",
-    "BetaMoveParamParam": "beta_responses",
+    "BetaModerationParam": "beta_responses",
+    "BetaModerationPolicyParam": "beta_responses",
+    "BetaMoveParam": "beta_responses",
     "BetaMultiAgentAction1Param": "extras",
-    "BetaMultiAgentCallItemParamParam": "extras",
-    "BetaMultiAgentCallOutputItemParamParam": "extras",
-    "BetaMultiAgentParamParam": "beta_responses",
-    "BetaNamespaceToolParamParam": "beta_responses",
+    "BetaMultiAgentCallItemParam": "extras",
+    "BetaMultiAgentCallOutputItemParam": "extras",
+    "BetaMultiAgentParam": "beta_responses",
+    "BetaNamespaceToolParam": "beta_responses",
     "BetaOutputMessageContentParam": "beta_responses",
     "BetaOutputMessageParam": "beta_responses",
     "BetaOutputTextContentParam": "beta_responses",
     "BetaOutputTextContentParamParam": "extras",
     "BetaPersonalityEnumParam": "beta_responses",
-    "BetaProgramItemParamParam": "extras",
-    "BetaProgramOutputItemParamParam": "extras",
+    "BetaProgramItemParam": "extras",
+    "BetaProgramOutputItemParam": "extras",
     "BetaProgramOutputItemStatusParam": "extras",
     "BetaProgramToolCallCallerParam": "beta_responses",
     "BetaProgramToolCallCallerParamParam": "beta_responses",
-    "BetaProgrammaticToolCallingParamParam": "beta_responses",
+    "BetaProgrammaticToolCallingParam": "beta_responses",
     "BetaPrompt2Param": "beta_responses",
     "BetaPromptCacheBreakpointConfigParam": "beta_responses",
-    "BetaPromptCacheBreakpointParamParam": "extras",
+    "BetaPromptCacheBreakpointParam": "extras",
     "BetaPromptCacheModeEnumParam": "beta_responses",
-    "BetaPromptCacheOptionsParamParam": "beta_responses",
+    "BetaPromptCacheOptionsParam": "beta_responses",
     "BetaPromptCacheRetentionEnumParam": "beta_responses",
     "BetaPromptCacheTTLEnumParam": "beta_responses",
     "BetaPromptParam": "beta_responses",
@@ -986,17 +986,17 @@ _TYPES: dict[str, str] = {
     "BetaResponsePromptVariablesParam": "beta_responses",
     "BetaResponseStreamOptions2Param": "beta_responses",
     "BetaResponseStreamOptionsParam": "beta_responses",
-    "BetaResponseTextParamParam": "beta_responses",
-    "BetaScreenshotParamParam": "beta_responses",
-    "BetaScrollParamParam": "beta_responses",
+    "BetaResponseTextParam": "beta_responses",
+    "BetaScreenshotParam": "beta_responses",
+    "BetaScrollParam": "beta_responses",
     "BetaSearchContentTypeParam": "beta_responses",
     "BetaSearchContextSizeParam": "beta_responses",
     "BetaServiceTierEnumParam": "beta_responses",
     "BetaServiceTierResponsesParam": "beta_responses",
-    "BetaSkillReferenceParamParam": "beta_responses",
-    "BetaSpecificApplyPatchParamParam": "beta_responses",
-    "BetaSpecificFunctionShellParamParam": "beta_responses",
-    "BetaSpecificProgrammaticToolCallingParamParam": "beta_responses",
+    "BetaSkillReferenceParam": "beta_responses",
+    "BetaSpecificApplyPatchParam": "beta_responses",
+    "BetaSpecificFunctionShellParam": "beta_responses",
+    "BetaSpecificProgrammaticToolCallingParam": "beta_responses",
     "BetaSummaryTextContentParam": "beta_responses",
     "BetaTextResponseFormatConfigurationParam": "beta_responses",
     "BetaTextResponseFormatJsonSchemaParam": "beta_responses",
@@ -1008,22 +1008,22 @@ _TYPES: dict[str, str] = {
     "BetaToolChoiceFunctionParam": "beta_responses",
     "BetaToolChoiceMCPParam": "beta_responses",
     "BetaToolChoiceOptionsParam": "beta_responses",
-    "BetaToolChoiceParamParam": "beta_responses",
+    "BetaToolChoiceParam": "beta_responses",
     "BetaToolChoiceTypesParam": "beta_responses",
     "BetaToolParam": "beta_responses",
-    "BetaToolSearchCallItemParamParam": "extras",
+    "BetaToolSearchCallItemParam": "extras",
     "BetaToolSearchExecutionTypeParam": "beta_responses",
-    "BetaToolSearchOutputItemParamParam": "extras",
-    "BetaToolSearchToolParamParam": "beta_responses",
+    "BetaToolSearchOutputItemParam": "extras",
+    "BetaToolSearchToolParam": "beta_responses",
     "BetaToolsArrayParam": "beta_responses",
     "BetaTopLogProbParam": "beta_responses",
     "BetaTruncationEnumParam": "beta_responses",
-    "BetaTypeParamParam": "beta_responses",
+    "BetaTypeParam": "beta_responses",
     "BetaUrlCitationBodyParam": "beta_responses",
-    "BetaUrlCitationParamParam": "extras",
+    "BetaUrlCitationParam": "extras",
     "BetaVectorStoreFileAttributesParam": "beta_responses",
     "BetaVerbosityParam": "beta_responses",
-    "BetaWaitParamParam": "beta_responses",
+    "BetaWaitParam": "beta_responses",
     "BetaWebSearchActionFindParam": "beta_responses",
     "BetaWebSearchActionOpenPageParam": "beta_responses",
     "BetaWebSearchActionSearchParam": "beta_responses",
@@ -1034,7 +1034,7 @@ _TYPES: dict[str, str] = {
     "BetaWebSearchToolCallParam": "beta_responses",
     "BetaWebSearchToolFiltersParam": "beta_responses",
     "BetaWebSearchToolParam": "beta_responses",
-    "Beta_AgentTagParamParam": "extras",
+    "Beta_AgentTagParam": "extras",
     "CallableToolAllowedCallerParam": "shared_conversations_evals_realtime_responses",
     "ChatCompletionAllowedToolsChoiceParam": "chat",
     "ChatCompletionAllowedToolsParam": "chat",
@@ -1074,40 +1074,40 @@ _TYPES: dict[str, str] = {
     "ChatCompletionStreamOptionsParam": "shared_chat_completions",
     "ChatCompletionToolChoiceOptionParam": "chat",
     "ChatCompletionToolParam": "shared_chat_evals",
-    "ChatkitConfigurationParamParam": "chatkit",
-    "ChunkingStrategyRequestParamParam": "vector_stores",
+    "ChatkitConfigurationParam": "chatkit",
+    "ChunkingStrategyRequestParam": "vector_stores",
     "ClickButtonTypeParam": "shared_conversations_responses",
-    "ClickParamParam": "shared_conversations_responses",
+    "ClickParam": "shared_conversations_responses",
     "CodeInterpreterOutputImageParam": "shared_conversations_responses",
     "CodeInterpreterOutputLogsParam": "shared_conversations_responses",
     "CodeInterpreterToolCallParam": "shared_conversations_responses",
     "CodeInterpreterToolParam": "shared_conversations_evals_responses",
     "CompactResponseMethodPublicBodyParam": "responses",
-    "CompactionSummaryItemParamParam": "extras",
-    "CompactionTriggerItemParamParam": "extras",
+    "CompactionSummaryItemParam": "extras",
+    "CompactionTriggerItemParam": "extras",
     "ComparisonFilterParam": "shared_conversations_evals_4_a9d2b7",
     "CompleteUploadRequestParam": "uploads",
     "CompoundFilterParam": "shared_conversations_evals_4_a9d2b7",
     "ComputerActionListParam": "shared_conversations_responses",
     "ComputerActionParam": "shared_conversations_responses",
-    "ComputerCallOutputItemParamParam": "extras",
-    "ComputerCallSafetyCheckParamParam": "shared_conversations_responses",
+    "ComputerCallOutputItemParam": "extras",
+    "ComputerCallSafetyCheckParam": "shared_conversations_responses",
     "ComputerEnvironmentParam": "shared_conversations_evals_responses",
     "ComputerScreenshotImageParam": "shared_conversations_responses",
     "ComputerToolCallParam": "shared_conversations_responses",
     "ComputerToolParam": "shared_conversations_evals_responses",
     "ComputerUsePreviewToolParam": "shared_conversations_evals_responses",
-    "ContainerAutoParamParam": "shared_conversations_evals_responses",
+    "ContainerAutoParam": "shared_conversations_evals_responses",
     "ContainerFileCitationBodyParam": "shared_conversations_responses",
     "ContainerMemoryLimitParam": "shared_conversations_evals_responses",
-    "ContainerNetworkPolicyAllowlistParamParam": "shared_containers_conversations_evals_responses",
-    "ContainerNetworkPolicyDisabledParamParam": "shared_containers_conversations_evals_responses",
-    "ContainerNetworkPolicyDomainSecretParamParam": "shared_containers_conversations_evals_responses",
-    "ContainerReferenceParamParam": "shared_conversations_evals_responses",
-    "ContextManagementParamParam": "responses",
-    "ConversationParamParam": "responses",
+    "ContainerNetworkPolicyAllowlistParam": "shared_containers_conversations_evals_responses",
+    "ContainerNetworkPolicyDisabledParam": "shared_containers_conversations_evals_responses",
+    "ContainerNetworkPolicyDomainSecretParam": "shared_containers_conversations_evals_responses",
+    "ContainerReferenceParam": "shared_conversations_evals_responses",
+    "ContextManagementParam": "responses",
+    "ConversationParam": "responses",
     "ConversationParam_2Param": "responses",
-    "CoordParamParam": "shared_conversations_responses",
+    "CoordParam": "shared_conversations_responses",
     "CreateAssistantRequestParam": "assistants",
     "CreateAssistantRequestToolResourcesCodeInterpreterParam": "assistants",
     "CreateAssistantRequestToolResourcesFileSearchParam": "assistants",
@@ -1198,8 +1198,8 @@ _TYPES: dict[str, str] = {
     "CreateVideoRemixBodyParam": "videos",
     "CreateVoiceConsentRequestParam": "audio",
     "CreateVoiceRequestParam": "audio",
-    "CustomGrammarFormatParamParam": "shared_conversations_evals_responses",
-    "CustomTextFormatParamParam": "shared_conversations_evals_responses",
+    "CustomGrammarFormatParam": "shared_conversations_evals_responses",
+    "CustomTextFormatParam": "shared_conversations_evals_responses",
     "CustomToolCallOutputParam": "shared_conversations_responses",
     "CustomToolCallParam": "shared_conversations_responses",
     "CustomToolChatCompletionsCustomFormatGrammarFormatGrammarParam": "chat",
@@ -1207,14 +1207,14 @@ _TYPES: dict[str, str] = {
     "CustomToolChatCompletionsCustomFormatTextFormatParam": "chat",
     "CustomToolChatCompletionsCustomParam": "chat",
     "CustomToolChatCompletionsParam": "chat",
-    "CustomToolParamParam": "shared_conversations_evals_responses",
+    "CustomToolParam": "shared_conversations_evals_responses",
     "DetailEnumParam": "extras",
     "DirectToolCallCallerParam": "shared_conversations_responses",
     "DirectToolCallCallerParamParam": "shared_conversations_responses",
     "DoubleClickActionParam": "shared_conversations_responses",
-    "DragParamParam": "shared_conversations_responses",
+    "DragParam": "shared_conversations_responses",
     "EasyInputMessageParam": "extras",
-    "EmptyModelParamParam": "shared_conversations_evals_responses",
+    "EmptyModelParam": "shared_conversations_evals_responses",
     "EvalGraderPythonParam": "evals",
     "EvalGraderScoreModelParam": "evals",
     "EvalGraderScoreModelSamplingParamsParam": "evals",
@@ -1232,7 +1232,7 @@ _TYPES: dict[str, str] = {
     "EvalJsonlFileIdSourceParam": "evals",
     "EvalResponsesSourceParam": "evals",
     "EvalStoredCompletionsSourceParam": "evals",
-    "ExpiresAfterParamParam": "chatkit",
+    "ExpiresAfterParam": "chatkit",
     "FileCitationBodyParam": "shared_conversations_responses",
     "FileDetailEnumParam": "extras",
     "FileExpirationAfterParam": "shared_files_uploads",
@@ -1243,7 +1243,7 @@ _TYPES: dict[str, str] = {
     "FileSearchToolCallParam": "shared_conversations_responses",
     "FileSearchToolCallResultParam": "shared_conversations_responses",
     "FileSearchToolParam": "shared_conversations_evals_responses",
-    "FileUploadParamParam": "chatkit",
+    "FileUploadParam": "chatkit",
     "FiltersParam": "shared_conversations_evals_responses",
     "FineTuneDPOHyperparametersParam": "fine_tuning",
     "FineTuneDPOMethodParam": "fine_tuning",
@@ -1254,18 +1254,18 @@ _TYPES: dict[str, str] = {
     "FineTuneSupervisedMethodParam": "fine_tuning",
     "FunctionAndCustomToolCallOutputParam": "shared_conversations_responses",
     "FunctionCallItemStatusParam": "extras",
-    "FunctionCallOutputItemParamParam": "extras",
+    "FunctionCallOutputItemParam": "extras",
     "FunctionObjectParam": "shared_assistants_chat_evals_threads",
     "FunctionParametersParam": "shared_assistants_chat_evals_threads",
-    "FunctionShellActionParamParam": "extras",
-    "FunctionShellCallItemParamParam": "extras",
+    "FunctionShellActionParam": "extras",
+    "FunctionShellCallItemParam": "extras",
     "FunctionShellCallItemStatusParam": "extras",
-    "FunctionShellCallOutputContentParamParam": "extras",
-    "FunctionShellCallOutputExitOutcomeParamParam": "extras",
-    "FunctionShellCallOutputItemParamParam": "extras",
-    "FunctionShellCallOutputOutcomeParamParam": "extras",
-    "FunctionShellCallOutputTimeoutOutcomeParamParam": "extras",
-    "FunctionShellToolParamParam": "shared_conversations_evals_responses",
+    "FunctionShellCallOutputContentParam": "extras",
+    "FunctionShellCallOutputExitOutcomeParam": "extras",
+    "FunctionShellCallOutputItemParam": "extras",
+    "FunctionShellCallOutputOutcomeParam": "extras",
+    "FunctionShellCallOutputTimeoutOutcomeParam": "extras",
+    "FunctionShellToolParam": "shared_conversations_evals_responses",
     "FunctionToolCallParam": "responses",
     "FunctionToolParam": "shared_conversations_evals_responses",
     "FunctionToolParamParam": "shared_conversations_evals_responses",
@@ -1278,7 +1278,7 @@ _TYPES: dict[str, str] = {
     "GraderTextSimilarityParam": "fine_tuning",
     "GrammarSyntax1Param": "shared_conversations_evals_responses",
     "HTTPErrorParam": "shared_conversations_responses",
-    "HistoryParamParam": "chatkit",
+    "HistoryParam": "chatkit",
     "HostedToolPermissionUpdateParam": "admin",
     "HybridSearchOptionsParam": "shared_conversations_evals_responses",
     "ImageDetailParam": "shared_conversations_realtime_responses",
@@ -1288,8 +1288,8 @@ _TYPES: dict[str, str] = {
     "ImageGenToolParam": "shared_conversations_evals_responses",
     "ImageRefParam_2Param": "images_extras",
     "IncludeEnumParam": "shared_conversations_responses",
-    "InlineSkillParamParam": "shared_containers_conversations_evals_responses",
-    "InlineSkillSourceParamParam": "shared_containers_conversations_evals_responses",
+    "InlineSkillParam": "shared_containers_conversations_evals_responses",
+    "InlineSkillSourceParam": "shared_containers_conversations_evals_responses",
     "InputAudioInputAudioParam": "shared_evals_fine_tuning",
     "InputAudioParam": "shared_evals_fine_tuning",
     "InputContentParam": "responses",
@@ -1297,26 +1297,26 @@ _TYPES: dict[str, str] = {
     "InputFileContentParam": "shared_conversations_realtime_responses",
     "InputFileContentParamParam": "extras",
     "InputImageContentParam": "shared_conversations_realtime_responses",
-    "InputImageContentParamAutoParamParam": "extras",
+    "InputImageContentParamAutoParam": "extras",
     "InputItemParam": "shared_conversations_responses",
     "InputMessageContentListParam": "extras",
     "InputMessageParam": "extras",
-    "InputParamParam": "responses",
+    "InputParam": "responses",
     "InputTextContentParam": "shared_conversations_evals_5_b6a5de",
     "InputTextContentParamParam": "extras",
     "InviteProjectGroupBodyParam": "admin",
     "InviteRequestParam": "admin",
     "InviteRequestProjectParam": "admin",
     "ItemParam": "extras",
-    "ItemReferenceParamParam": "extras",
+    "ItemReferenceParam": "extras",
     "KeyPressActionParam": "shared_conversations_responses",
     "ListAuditLogsEffectiveAtParam": "admin",
-    "LocalEnvironmentParamParam": "shared_conversations_evals_responses",
+    "LocalEnvironmentParam": "shared_conversations_evals_responses",
     "LocalShellExecActionParam": "shared_conversations_responses",
     "LocalShellToolCallOutputParam": "shared_conversations_responses",
     "LocalShellToolCallParam": "shared_conversations_responses",
-    "LocalShellToolParamParam": "shared_conversations_evals_responses",
-    "LocalSkillParamParam": "shared_conversations_evals_responses",
+    "LocalShellToolParam": "shared_conversations_evals_responses",
+    "LocalSkillParam": "shared_conversations_evals_responses",
     "LogProbParam": "shared_conversations_responses",
     "MCPApprovalRequestParam": "shared_conversations_responses",
     "MCPApprovalResponseParam": "extras",
@@ -1340,10 +1340,10 @@ _TYPES: dict[str, str] = {
     "ModelIdsCompactionParam": "responses",
     "ModelIdsResponsesParam": "responses",
     "ModelIdsSharedParam": "chat",
-    "ModerationConfigParamParam": "shared_chat_responses",
+    "ModerationConfigParam": "shared_chat_responses",
     "ModerationModeParam": "shared_chat_responses",
-    "ModerationParamParam": "shared_chat_responses",
-    "ModerationPolicyParamParam": "shared_chat_responses",
+    "ModerationParam": "shared_chat_responses",
+    "ModerationPolicyParam": "shared_chat_responses",
     "ModifyAssistantRequestParam": "assistants",
     "ModifyAssistantRequestToolResourcesCodeInterpreterParam": "assistants",
     "ModifyAssistantRequestToolResourcesFileSearchParam": "assistants",
@@ -1355,8 +1355,8 @@ _TYPES: dict[str, str] = {
     "ModifyThreadRequestToolResourcesCodeInterpreterParam": "threads",
     "ModifyThreadRequestToolResourcesFileSearchParam": "threads",
     "ModifyThreadRequestToolResourcesParam": "threads",
-    "MoveParamParam": "shared_conversations_responses",
-    "NamespaceToolParamParam": "shared_conversations_evals_responses",
+    "MoveParam": "shared_conversations_responses",
+    "NamespaceToolParam": "shared_conversations_evals_responses",
     "NoiseReductionTypeParam": "realtime",
     "OrderEnumParam": "shared_chatkit_skills_videos",
     "OutputMessageContentParam": "responses",
@@ -1366,12 +1366,12 @@ _TYPES: dict[str, str] = {
     "PartialImagesParam": "images",
     "PersonalityEnumParam": "responses",
     "PredictionContentParam": "chat",
-    "ProgramItemParamParam": "extras",
-    "ProgramOutputItemParamParam": "extras",
+    "ProgramItemParam": "extras",
+    "ProgramOutputItemParam": "extras",
     "ProgramOutputItemStatusParam": "extras",
     "ProgramToolCallCallerParam": "shared_conversations_responses",
     "ProgramToolCallCallerParamParam": "shared_conversations_responses",
-    "ProgrammaticToolCallingParamParam": "shared_conversations_evals_responses",
+    "ProgrammaticToolCallingParam": "shared_conversations_evals_responses",
     "ProjectCreateRequestParam": "admin",
     "ProjectHostedToolPermissionsUpdateRequestParam": "admin",
     "ProjectModelPermissionsUpdateRequestParam": "admin",
@@ -1382,9 +1382,9 @@ _TYPES: dict[str, str] = {
     "ProjectUserUpdateRequestParam": "admin",
     "Prompt2Param": "shared_realtime_responses",
     "PromptCacheBreakpointConfigParam": "shared_conversations_evals_5_b6a5de",
-    "PromptCacheBreakpointParamParam": "chat",
+    "PromptCacheBreakpointParam": "chat",
     "PromptCacheModeEnumParam": "shared_chat_responses",
-    "PromptCacheOptionsParamParam": "shared_chat_responses",
+    "PromptCacheOptionsParam": "shared_chat_responses",
     "PromptCacheRetentionEnumParam": "responses",
     "PromptCacheTTLEnumParam": "shared_chat_responses",
     "PromptParam": "shared_realtime_responses",
@@ -1394,7 +1394,7 @@ _TYPES: dict[str, str] = {
     "PublicUpdateOrganizationRoleBodyParam": "admin",
     "RankerVersionTypeParam": "shared_conversations_evals_responses",
     "RankingOptionsParam": "shared_conversations_evals_responses",
-    "RateLimitsParamParam": "chatkit",
+    "RateLimitsParam": "chatkit",
     "RealtimeAudioFormatsPCMAAudioFormatParam": "realtime_extras",
     "RealtimeAudioFormatsPCMAudioFormatParam": "realtime_extras",
     "RealtimeAudioFormatsPCMUAudioFormatParam": "realtime_extras",
@@ -1455,23 +1455,23 @@ _TYPES: dict[str, str] = {
     "ResponsePromptVariablesParam": "shared_realtime_responses",
     "ResponseStreamOptions2Param": "responses",
     "ResponseStreamOptionsParam": "responses",
-    "ResponseTextParamParam": "responses",
+    "ResponseTextParam": "responses",
     "RunGraderRequestParam": "fine_tuning",
-    "ScreenshotParamParam": "shared_conversations_responses",
-    "ScrollParamParam": "shared_conversations_responses",
+    "ScreenshotParam": "shared_conversations_responses",
+    "ScrollParam": "shared_conversations_responses",
     "SearchContentTypeParam": "shared_conversations_evals_responses",
     "SearchContextSizeParam": "shared_conversations_evals_responses",
     "ServiceTierEnumParam": "responses",
     "ServiceTierParam": "chat",
     "ServiceTierResponsesParam": "responses",
     "SetDefaultSkillVersionBodyParam": "skills",
-    "SkillReferenceParamParam": "shared_containers_conversations_evals_responses",
-    "SpecificApplyPatchParamParam": "responses",
-    "SpecificFunctionShellParamParam": "responses",
-    "SpecificProgrammaticToolCallingParamParam": "responses",
+    "SkillReferenceParam": "shared_containers_conversations_evals_responses",
+    "SpecificApplyPatchParam": "responses",
+    "SpecificFunctionShellParam": "responses",
+    "SpecificProgrammaticToolCallingParam": "responses",
     "SpendAlertNotificationChannelParam": "admin",
     "StaticChunkingStrategyParam": "vector_stores",
-    "StaticChunkingStrategyRequestParamParam": "vector_stores",
+    "StaticChunkingStrategyRequestParam": "vector_stores",
     "StopConfigurationParam": "shared_chat_completions",
     "SubmitToolOutputsRunRequestParam": "threads",
     "SubmitToolOutputsRunRequestToolOutputParam": "threads",
@@ -1487,18 +1487,18 @@ _TYPES: dict[str, str] = {
     "ToolChoiceFunctionParam": "shared_realtime_responses",
     "ToolChoiceMCPParam": "shared_realtime_responses",
     "ToolChoiceOptionsParam": "shared_realtime_responses",
-    "ToolChoiceParamParam": "responses",
+    "ToolChoiceParam": "responses",
     "ToolChoiceTypesParam": "responses",
     "ToolParam": "shared_conversations_evals_responses",
-    "ToolSearchCallItemParamParam": "extras",
+    "ToolSearchCallItemParam": "extras",
     "ToolSearchExecutionTypeParam": "shared_conversations_evals_responses",
-    "ToolSearchOutputItemParamParam": "extras",
-    "ToolSearchToolParamParam": "shared_conversations_evals_responses",
+    "ToolSearchOutputItemParam": "extras",
+    "ToolSearchToolParam": "shared_conversations_evals_responses",
     "ToolsArrayParam": "responses",
     "TopLogProbParam": "shared_conversations_responses",
     "TranscriptionIncludeParam": "audio",
     "TruncationEnumParam": "responses",
-    "TypeParamParam": "shared_conversations_responses",
+    "TypeParam": "shared_conversations_responses",
     "UpdateChatCompletionRequestParam": "chat",
     "UpdateConversationBodyParam": "conversations",
     "UpdateEvalRequestParam": "evals",
@@ -1523,13 +1523,13 @@ _TYPES: dict[str, str] = {
     "VerbosityParam": "shared_chat_responses",
     "VideoContentVariantParam": "videos",
     "VideoModelParam": "videos",
-    "VideoReferenceInputParamParam": "videos_extras",
+    "VideoReferenceInputParam": "videos_extras",
     "VideoSecondsParam": "videos",
     "VideoSizeParam": "videos",
     "VoiceIdsOrCustomVoiceParam": "shared_audio_chat_realtime",
     "VoiceIdsOrCustomVoiceVariant2Param": "shared_audio_chat_realtime",
     "VoiceIdsSharedParam": "shared_audio_chat_realtime",
-    "WaitParamParam": "shared_conversations_responses",
+    "WaitParam": "shared_conversations_responses",
     "WebSearchActionFindParam": "shared_conversations_responses",
     "WebSearchActionOpenPageParam": "shared_conversations_responses",
     "WebSearchActionSearchParam": "shared_conversations_responses",
@@ -1542,8 +1542,8 @@ _TYPES: dict[str, str] = {
     "WebSearchToolCallParam": "shared_conversations_responses",
     "WebSearchToolFiltersParam": "shared_conversations_evals_responses",
     "WebSearchToolParam": "shared_conversations_evals_responses",
-    "WorkflowParamParam": "chatkit",
-    "WorkflowTracingParamParam": "chatkit",
+    "WorkflowParam": "chatkit",
+    "WorkflowTracingParam": "chatkit",
 }
 
 __all__ = sorted(_TYPES)  # pyright: ignore[reportUnsupportedDunderAll]

@@ -17,12 +17,12 @@ if TYPE_CHECKING:
 __all__ = [
     "BetaAgentTagParam",
     "BetaAnnotationParam",
-    "BetaApplyPatchToolParamParam",
+    "BetaApplyPatchToolParam",
     "BetaApproximateLocationParam",
-    "BetaAutoCodeInterpreterToolParamParam",
+    "BetaAutoCodeInterpreterToolParam",
     "BetaCallableToolAllowedCallerParam",
     "BetaClickButtonTypeParam",
-    "BetaClickParamParam",
+    "BetaClickParam",
     "BetaCodeInterpreterOutputImageParam",
     "BetaCodeInterpreterOutputLogsParam",
     "BetaCodeInterpreterToolCallParam",
@@ -32,34 +32,34 @@ __all__ = [
     "BetaCompoundFilterParam",
     "BetaComputerActionListParam",
     "BetaComputerActionParam",
-    "BetaComputerCallSafetyCheckParamParam",
+    "BetaComputerCallSafetyCheckParam",
     "BetaComputerEnvironmentParam",
     "BetaComputerScreenshotImageParam",
     "BetaComputerToolCallParam",
     "BetaComputerToolParam",
     "BetaComputerUsePreviewToolParam",
-    "BetaContainerAutoParamParam",
+    "BetaContainerAutoParam",
     "BetaContainerFileCitationBodyParam",
     "BetaContainerMemoryLimitParam",
-    "BetaContainerNetworkPolicyAllowlistParamParam",
-    "BetaContainerNetworkPolicyDisabledParamParam",
-    "BetaContainerNetworkPolicyDomainSecretParamParam",
-    "BetaContainerReferenceParamParam",
-    "BetaContextManagementParamParam",
-    "BetaConversationParamParam",
+    "BetaContainerNetworkPolicyAllowlistParam",
+    "BetaContainerNetworkPolicyDisabledParam",
+    "BetaContainerNetworkPolicyDomainSecretParam",
+    "BetaContainerReferenceParam",
+    "BetaContextManagementParam",
+    "BetaConversationParam",
     "BetaConversationParam_2Param",
-    "BetaCoordParamParam",
+    "BetaCoordParam",
     "BetaCreateResponseParam",
-    "BetaCustomGrammarFormatParamParam",
-    "BetaCustomTextFormatParamParam",
+    "BetaCustomGrammarFormatParam",
+    "BetaCustomTextFormatParam",
     "BetaCustomToolCallOutputParam",
     "BetaCustomToolCallParam",
-    "BetaCustomToolParamParam",
+    "BetaCustomToolParam",
     "BetaDirectToolCallCallerParam",
     "BetaDirectToolCallCallerParamParam",
     "BetaDoubleClickActionParam",
-    "BetaDragParamParam",
-    "BetaEmptyModelParamParam",
+    "BetaDragParam",
+    "BetaEmptyModelParam",
     "BetaFileCitationBodyParam",
     "BetaFileInputDetailParam",
     "BetaFilePathParam",
@@ -68,7 +68,7 @@ __all__ = [
     "BetaFileSearchToolParam",
     "BetaFiltersParam",
     "BetaFunctionAndCustomToolCallOutputParam",
-    "BetaFunctionShellToolParamParam",
+    "BetaFunctionShellToolParam",
     "BetaFunctionToolCallParam",
     "BetaFunctionToolParam",
     "BetaFunctionToolParamParam",
@@ -81,22 +81,22 @@ __all__ = [
     "BetaImageGenToolInputImageMaskParam",
     "BetaImageGenToolParam",
     "BetaIncludeEnumParam",
-    "BetaInlineSkillParamParam",
-    "BetaInlineSkillSourceParamParam",
+    "BetaInlineSkillParam",
+    "BetaInlineSkillSourceParam",
     "BetaInputContentParam",
     "BetaInputFidelityParam",
     "BetaInputFileContentParam",
     "BetaInputImageContentParam",
     "BetaInputItemParam",
-    "BetaInputParamParam",
+    "BetaInputParam",
     "BetaInputTextContentParam",
     "BetaKeyPressActionParam",
-    "BetaLocalEnvironmentParamParam",
+    "BetaLocalEnvironmentParam",
     "BetaLocalShellExecActionParam",
     "BetaLocalShellToolCallOutputParam",
     "BetaLocalShellToolCallParam",
-    "BetaLocalShellToolParamParam",
-    "BetaLocalSkillParamParam",
+    "BetaLocalShellToolParam",
+    "BetaLocalSkillParam",
     "BetaLogProbParam",
     "BetaMCPApprovalRequestParam",
     "BetaMCPListToolsParam",
@@ -113,24 +113,24 @@ __all__ = [
     "BetaMetadataParam",
     "BetaModelIdsCompactionParam",
     "BetaModelIdsResponsesParam",
-    "BetaModerationConfigParamParam",
+    "BetaModerationConfigParam",
     "BetaModerationModeParam",
-    "BetaModerationParamParam",
-    "BetaModerationPolicyParamParam",
-    "BetaMoveParamParam",
-    "BetaMultiAgentParamParam",
-    "BetaNamespaceToolParamParam",
+    "BetaModerationParam",
+    "BetaModerationPolicyParam",
+    "BetaMoveParam",
+    "BetaMultiAgentParam",
+    "BetaNamespaceToolParam",
     "BetaOutputMessageContentParam",
     "BetaOutputMessageParam",
     "BetaOutputTextContentParam",
     "BetaPersonalityEnumParam",
     "BetaProgramToolCallCallerParam",
     "BetaProgramToolCallCallerParamParam",
-    "BetaProgrammaticToolCallingParamParam",
+    "BetaProgrammaticToolCallingParam",
     "BetaPrompt2Param",
     "BetaPromptCacheBreakpointConfigParam",
     "BetaPromptCacheModeEnumParam",
-    "BetaPromptCacheOptionsParamParam",
+    "BetaPromptCacheOptionsParam",
     "BetaPromptCacheRetentionEnumParam",
     "BetaPromptCacheTTLEnumParam",
     "BetaPromptParam",
@@ -148,17 +148,17 @@ __all__ = [
     "BetaResponsePromptVariablesParam",
     "BetaResponseStreamOptions2Param",
     "BetaResponseStreamOptionsParam",
-    "BetaResponseTextParamParam",
-    "BetaScreenshotParamParam",
-    "BetaScrollParamParam",
+    "BetaResponseTextParam",
+    "BetaScreenshotParam",
+    "BetaScrollParam",
     "BetaSearchContentTypeParam",
     "BetaSearchContextSizeParam",
     "BetaServiceTierEnumParam",
     "BetaServiceTierResponsesParam",
-    "BetaSkillReferenceParamParam",
-    "BetaSpecificApplyPatchParamParam",
-    "BetaSpecificFunctionShellParamParam",
-    "BetaSpecificProgrammaticToolCallingParamParam",
+    "BetaSkillReferenceParam",
+    "BetaSpecificApplyPatchParam",
+    "BetaSpecificFunctionShellParam",
+    "BetaSpecificProgrammaticToolCallingParam",
     "BetaSummaryTextContentParam",
     "BetaTextResponseFormatConfigurationParam",
     "BetaTextResponseFormatJsonSchemaParam",
@@ -170,19 +170,19 @@ __all__ = [
     "BetaToolChoiceFunctionParam",
     "BetaToolChoiceMCPParam",
     "BetaToolChoiceOptionsParam",
-    "BetaToolChoiceParamParam",
+    "BetaToolChoiceParam",
     "BetaToolChoiceTypesParam",
     "BetaToolParam",
     "BetaToolSearchExecutionTypeParam",
-    "BetaToolSearchToolParamParam",
+    "BetaToolSearchToolParam",
     "BetaToolsArrayParam",
     "BetaTopLogProbParam",
     "BetaTruncationEnumParam",
-    "BetaTypeParamParam",
+    "BetaTypeParam",
     "BetaUrlCitationBodyParam",
     "BetaVectorStoreFileAttributesParam",
     "BetaVerbosityParam",
-    "BetaWaitParamParam",
+    "BetaWaitParam",
     "BetaWebSearchActionFindParam",
     "BetaWebSearchActionOpenPageParam",
     "BetaWebSearchActionSearchParam",
@@ -202,7 +202,7 @@ class BetaTokenCountsBodyParam(TypedDict, total=False):
     input: str | Sequence[BetaInputItemParam] | None
     previous_response_id: str | None
     tools: Sequence[BetaToolParam] | None
-    text: BetaResponseTextParamParam | None
+    text: BetaResponseTextParam | None
     reasoning: BetaReasoningParam | None
     truncation: BetaTruncationEnumParam
     """The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation.
@@ -211,31 +211,31 @@ class BetaTokenCountsBodyParam(TypedDict, total=False):
     personality: BetaPersonalityEnumParam
     """A model-owned style preset to apply to this request. Omit this parameter to use the model's default style. Supported values may expand over time. Values must be at most 64 characters.
     """
-    conversation: BetaConversationParamParam | None
-    tool_choice: BetaToolChoiceParamParam | None
+    conversation: BetaConversationParam | None
+    tool_choice: BetaToolChoiceParam | None
     parallel_tool_calls: bool | None
 
 
-BetaToolChoiceParamParam: TypeAlias = "BetaToolChoiceOptionsParam | BetaToolChoiceAllowedParam | BetaToolChoiceTypesParam | BetaToolChoiceFunctionParam | BetaToolChoiceMCPParam | BetaToolChoiceCustomParam | BetaSpecificProgrammaticToolCallingParamParam | BetaSpecificApplyPatchParamParam | BetaSpecificFunctionShellParamParam"
+BetaToolChoiceParam: TypeAlias = "BetaToolChoiceOptionsParam | BetaToolChoiceAllowedParam | BetaToolChoiceTypesParam | BetaToolChoiceFunctionParam | BetaToolChoiceMCPParam | BetaToolChoiceCustomParam | BetaSpecificProgrammaticToolCallingParam | BetaSpecificApplyPatchParam | BetaSpecificFunctionShellParam"
 """How the model should select which tool (or tools) to use when generating
 a response. See the `tools` parameter to see how to specify which tools
 the model can call.
 """
 
 
-class BetaSpecificFunctionShellParamParam(TypedDict, total=False):
+class BetaSpecificFunctionShellParam(TypedDict, total=False):
     """Forces the model to call the shell tool when a tool call is required."""
     type: Required[Literal["shell"]]
     """The tool to call. Always `shell`."""
 
 
-class BetaSpecificApplyPatchParamParam(TypedDict, total=False):
+class BetaSpecificApplyPatchParam(TypedDict, total=False):
     """Forces the model to call the apply_patch tool when executing a tool call."""
     type: Required[Literal["apply_patch"]]
     """The tool to call. Always `apply_patch`."""
 
 
-class BetaSpecificProgrammaticToolCallingParamParam(TypedDict, total=False):
+class BetaSpecificProgrammaticToolCallingParam(TypedDict, total=False):
     type: Required[Literal["programmatic_tool_calling"]]
     """The tool to call. Always `programmatic_tool_calling`."""
 
@@ -322,7 +322,7 @@ more tools.
 """
 
 
-BetaConversationParamParam: TypeAlias = "str | BetaConversationParam_2Param"
+BetaConversationParam: TypeAlias = "str | BetaConversationParam_2Param"
 """The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
 Input items and output items from this response are automatically added to this conversation after this response completes.
 """
@@ -363,7 +363,7 @@ BetaReasoningEffortParam: TypeAlias = "Literal['none', 'minimal', 'low', 'medium
 BetaReasoningModeEnumParam: TypeAlias = "str | Literal['standard', 'pro']"
 
 
-class BetaResponseTextParamParam(TypedDict, total=False):
+class BetaResponseTextParam(TypedDict, total=False):
     """Configuration options for a text response from the model. Can be plain
     text or structured JSON data. Learn more:
     - Text inputs and outputs (https://platform.openai.com/docs/guides/text)
@@ -441,11 +441,11 @@ class BetaResponseFormatTextParam(TypedDict, total=False):
     """The type of response format being defined. Always `text`."""
 
 
-BetaToolParam: TypeAlias = "BetaFunctionToolParam | BetaFileSearchToolParam | BetaComputerToolParam | BetaComputerUsePreviewToolParam | BetaWebSearchToolParam | BetaMCPToolParam | BetaCodeInterpreterToolParam | BetaProgrammaticToolCallingParamParam | BetaImageGenToolParam | BetaLocalShellToolParamParam | BetaFunctionShellToolParamParam | BetaCustomToolParamParam | BetaNamespaceToolParamParam | BetaToolSearchToolParamParam | BetaWebSearchPreviewToolParam | BetaApplyPatchToolParamParam"
+BetaToolParam: TypeAlias = "BetaFunctionToolParam | BetaFileSearchToolParam | BetaComputerToolParam | BetaComputerUsePreviewToolParam | BetaWebSearchToolParam | BetaMCPToolParam | BetaCodeInterpreterToolParam | BetaProgrammaticToolCallingParam | BetaImageGenToolParam | BetaLocalShellToolParam | BetaFunctionShellToolParam | BetaCustomToolParam | BetaNamespaceToolParam | BetaToolSearchToolParam | BetaWebSearchPreviewToolParam | BetaApplyPatchToolParam"
 """A tool that can be used to generate a response."""
 
 
-class BetaApplyPatchToolParamParam(TypedDict, total=False):
+class BetaApplyPatchToolParam(TypedDict, total=False):
     """Allows the assistant to create, delete, or update files using unified diffs."""
     type: Required[Literal["apply_patch"]]
     """The type of the tool. Always `apply_patch`."""
@@ -483,23 +483,23 @@ class BetaApproximateLocationParam(TypedDict, total=False):
     timezone: str | None
 
 
-class BetaToolSearchToolParamParam(TypedDict, total=False):
+class BetaToolSearchToolParam(TypedDict, total=False):
     """Hosted or BYOT tool search configuration for deferred tools."""
     type: Required[Literal["tool_search"]]
     """The type of the tool. Always `tool_search`."""
     execution: BetaToolSearchExecutionTypeParam
     """Whether tool search is executed by the server or by the client."""
     description: str | None
-    parameters: BetaEmptyModelParamParam | None
+    parameters: BetaEmptyModelParam | None
 
 
-BetaEmptyModelParamParam: TypeAlias = "dict[str, Any]"
+BetaEmptyModelParam: TypeAlias = "dict[str, Any]"
 
 
 BetaToolSearchExecutionTypeParam: TypeAlias = "Literal['server', 'client']"
 
 
-class BetaNamespaceToolParamParam(TypedDict, total=False):
+class BetaNamespaceToolParam(TypedDict, total=False):
     """Groups function/custom tools under a shared namespace."""
     type: Required[Literal["namespace"]]
     """The type of the tool. Always `namespace`."""
@@ -507,11 +507,11 @@ class BetaNamespaceToolParamParam(TypedDict, total=False):
     """The namespace name used in tool calls (for example, `crm`)."""
     description: Required[str]
     """A description of the namespace shown to the model."""
-    tools: Required[Sequence[BetaFunctionToolParamParam | BetaCustomToolParamParam]]
+    tools: Required[Sequence[BetaFunctionToolParamParam | BetaCustomToolParam]]
     """The function/custom tools available inside this namespace."""
 
 
-class BetaCustomToolParamParam(TypedDict, total=False):
+class BetaCustomToolParam(TypedDict, total=False):
     """A custom tool that processes input using a specified format. Learn more about   custom tools (https://platform.openai.com/docs/guides/function-calling#custom-tools)
     """
     type: Required[Literal["custom"]]
@@ -520,14 +520,14 @@ class BetaCustomToolParamParam(TypedDict, total=False):
     """The name of the custom tool, used to identify it in tool calls."""
     description: str
     """Optional description of the custom tool, used to provide more context."""
-    format: BetaCustomTextFormatParamParam | BetaCustomGrammarFormatParamParam
+    format: BetaCustomTextFormatParam | BetaCustomGrammarFormatParam
     """The input format for the custom tool. Default is unconstrained text."""
     defer_loading: bool
     """Whether this tool should be deferred and discovered via tool search."""
     allowed_callers: Sequence[BetaCallableToolAllowedCallerParam] | None
 
 
-class BetaCustomGrammarFormatParamParam(TypedDict, total=False):
+class BetaCustomGrammarFormatParam(TypedDict, total=False):
     """A grammar defined by the user."""
     type: Required[Literal["grammar"]]
     """Grammar format. Always `grammar`."""
@@ -540,7 +540,7 @@ class BetaCustomGrammarFormatParamParam(TypedDict, total=False):
 BetaGrammarSyntax1Param: TypeAlias = "Literal['lark', 'regex']"
 
 
-class BetaCustomTextFormatParamParam(TypedDict, total=False):
+class BetaCustomTextFormatParam(TypedDict, total=False):
     """Unconstrained free-form text."""
     type: Required[Literal["text"]]
     """Unconstrained text format. Always `text`."""
@@ -549,7 +549,7 @@ class BetaCustomTextFormatParamParam(TypedDict, total=False):
 class BetaFunctionToolParamParam(TypedDict, total=False):
     name: Required[str]
     description: str | None
-    parameters: BetaEmptyModelParamParam | None
+    parameters: BetaEmptyModelParam | None
     strict: bool | None
     type: Required[Literal["function"]]
     output_schema: dict[str, Any] | None
@@ -558,29 +558,29 @@ class BetaFunctionToolParamParam(TypedDict, total=False):
     allowed_callers: Sequence[BetaCallableToolAllowedCallerParam] | None
 
 
-class BetaFunctionShellToolParamParam(TypedDict, total=False):
+class BetaFunctionShellToolParam(TypedDict, total=False):
     """A tool that allows the model to execute shell commands."""
     type: Required[Literal["shell"]]
     """The type of the shell tool. Always `shell`."""
-    environment: BetaContainerAutoParamParam | BetaLocalEnvironmentParamParam | BetaContainerReferenceParamParam | None
+    environment: BetaContainerAutoParam | BetaLocalEnvironmentParam | BetaContainerReferenceParam | None
     allowed_callers: Sequence[BetaCallableToolAllowedCallerParam] | None
 
 
-class BetaContainerReferenceParamParam(TypedDict, total=False):
+class BetaContainerReferenceParam(TypedDict, total=False):
     type: Required[Literal["container_reference"]]
     """References a container created with the /v1/containers endpoint"""
     container_id: Required[str]
     """The ID of the referenced container."""
 
 
-class BetaLocalEnvironmentParamParam(TypedDict, total=False):
+class BetaLocalEnvironmentParam(TypedDict, total=False):
     type: Required[Literal["local"]]
     """Use a local computer environment."""
-    skills: Sequence[BetaLocalSkillParamParam]
+    skills: Sequence[BetaLocalSkillParam]
     """An optional list of skills."""
 
 
-class BetaLocalSkillParamParam(TypedDict, total=False):
+class BetaLocalSkillParam(TypedDict, total=False):
     name: Required[str]
     """The name of the skill."""
     description: Required[str]
@@ -589,30 +589,30 @@ class BetaLocalSkillParamParam(TypedDict, total=False):
     """The path to the directory containing the skill."""
 
 
-class BetaContainerAutoParamParam(TypedDict, total=False):
+class BetaContainerAutoParam(TypedDict, total=False):
     type: Required[Literal["container_auto"]]
     """Automatically creates a container for this request"""
     file_ids: Sequence[str]
     """An optional list of uploaded files to make available to your code."""
     memory_limit: BetaContainerMemoryLimitParam | None
-    network_policy: BetaContainerNetworkPolicyDisabledParamParam | BetaContainerNetworkPolicyAllowlistParamParam
+    network_policy: BetaContainerNetworkPolicyDisabledParam | BetaContainerNetworkPolicyAllowlistParam
     """Network access policy for the container."""
-    skills: Sequence[BetaSkillReferenceParamParam | BetaInlineSkillParamParam]
+    skills: Sequence[BetaSkillReferenceParam | BetaInlineSkillParam]
     """An optional list of skills referenced by id or inline data."""
 
 
-class BetaInlineSkillParamParam(TypedDict, total=False):
+class BetaInlineSkillParam(TypedDict, total=False):
     type: Required[Literal["inline"]]
     """Defines an inline skill for this request."""
     name: Required[str]
     """The name of the skill."""
     description: Required[str]
     """The description of the skill."""
-    source: Required[BetaInlineSkillSourceParamParam]
+    source: Required[BetaInlineSkillSourceParam]
     """Inline skill payload"""
 
 
-class BetaInlineSkillSourceParamParam(TypedDict, total=False):
+class BetaInlineSkillSourceParam(TypedDict, total=False):
     """Inline skill payload"""
     type: Required[Literal["base64"]]
     """The type of the inline skill source. Must be `base64`."""
@@ -622,7 +622,7 @@ class BetaInlineSkillSourceParamParam(TypedDict, total=False):
     """Base64-encoded skill zip bundle."""
 
 
-class BetaSkillReferenceParamParam(TypedDict, total=False):
+class BetaSkillReferenceParam(TypedDict, total=False):
     type: Required[Literal["skill_reference"]]
     """References a skill created with the /v1/skills endpoint."""
     skill_id: Required[str]
@@ -631,16 +631,16 @@ class BetaSkillReferenceParamParam(TypedDict, total=False):
     """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
 
 
-class BetaContainerNetworkPolicyAllowlistParamParam(TypedDict, total=False):
+class BetaContainerNetworkPolicyAllowlistParam(TypedDict, total=False):
     type: Required[Literal["allowlist"]]
     """Allow outbound network access only to specified domains. Always `allowlist`."""
     allowed_domains: Required[Sequence[str]]
     """A list of allowed domains when type is `allowlist`."""
-    domain_secrets: Sequence[BetaContainerNetworkPolicyDomainSecretParamParam]
+    domain_secrets: Sequence[BetaContainerNetworkPolicyDomainSecretParam]
     """Optional domain-scoped secrets for allowlisted domains."""
 
 
-class BetaContainerNetworkPolicyDomainSecretParamParam(TypedDict, total=False):
+class BetaContainerNetworkPolicyDomainSecretParam(TypedDict, total=False):
     domain: Required[str]
     """The domain associated with the secret."""
     name: Required[str]
@@ -649,7 +649,7 @@ class BetaContainerNetworkPolicyDomainSecretParamParam(TypedDict, total=False):
     """The secret value to inject for the domain."""
 
 
-class BetaContainerNetworkPolicyDisabledParamParam(TypedDict, total=False):
+class BetaContainerNetworkPolicyDisabledParam(TypedDict, total=False):
     type: Required[Literal["disabled"]]
     """Disable outbound network access. Always `disabled`."""
 
@@ -657,7 +657,7 @@ class BetaContainerNetworkPolicyDisabledParamParam(TypedDict, total=False):
 BetaContainerMemoryLimitParam: TypeAlias = "Literal['1g', '4g', '16g', '64g']"
 
 
-class BetaLocalShellToolParamParam(TypedDict, total=False):
+class BetaLocalShellToolParam(TypedDict, total=False):
     """A tool that allows the model to execute shell commands in a local environment."""
     type: Required[Literal["local_shell"]]
     """The type of the local shell tool. Always `local_shell`."""
@@ -719,7 +719,7 @@ BetaInputFidelityParam: TypeAlias = "Literal['high', 'low']"
 """
 
 
-class BetaProgrammaticToolCallingParamParam(TypedDict, total=False):
+class BetaProgrammaticToolCallingParam(TypedDict, total=False):
     type: Required[Literal["programmatic_tool_calling"]]
     """The type of the tool. Always `programmatic_tool_calling`."""
 
@@ -728,7 +728,7 @@ class BetaCodeInterpreterToolParam(TypedDict, total=False):
     """A tool that runs Python code to help generate a response to a prompt."""
     type: Required[Literal["code_interpreter"]]
     """The type of the code interpreter tool. Always `code_interpreter`."""
-    container: Required[str | BetaAutoCodeInterpreterToolParamParam]
+    container: Required[str | BetaAutoCodeInterpreterToolParam]
     """The code interpreter container. Can be a container ID or an object that
     specifies uploaded file IDs to make available to your code, along with an
     optional `memory_limit` setting.
@@ -736,7 +736,7 @@ class BetaCodeInterpreterToolParam(TypedDict, total=False):
     allowed_callers: Sequence[BetaCallableToolAllowedCallerParam] | None
 
 
-class BetaAutoCodeInterpreterToolParamParam(TypedDict, total=False):
+class BetaAutoCodeInterpreterToolParam(TypedDict, total=False):
     """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on.
     """
     type: Required[Literal["auto"]]
@@ -744,7 +744,7 @@ class BetaAutoCodeInterpreterToolParamParam(TypedDict, total=False):
     file_ids: Sequence[str]
     """An optional list of uploaded files to make available to your code."""
     memory_limit: BetaContainerMemoryLimitParam | None
-    network_policy: BetaContainerNetworkPolicyDisabledParamParam | BetaContainerNetworkPolicyAllowlistParamParam
+    network_policy: BetaContainerNetworkPolicyDisabledParam | BetaContainerNetworkPolicyAllowlistParam
     """Network access policy for the container."""
 
 
@@ -949,7 +949,7 @@ class BetaFunctionToolParam(TypedDict, total=False):
     allowed_callers: Sequence[BetaCallableToolAllowedCallerParam] | None
 
 
-BetaInputItemParam: TypeAlias = "_extras.BetaEasyInputMessageParam | _extras.BetaItemParam | _extras.BetaCompactionTriggerItemParamParam | _extras.BetaItemReferenceParamParam | _extras.BetaProgramItemParamParam | _extras.BetaProgramOutputItemParamParam"
+BetaInputItemParam: TypeAlias = "_extras.BetaEasyInputMessageParam | _extras.BetaItemParam | _extras.BetaCompactionTriggerItemParam | _extras.BetaItemReferenceParam | _extras.BetaProgramItemParam | _extras.BetaProgramOutputItemParam"
 
 
 class BetaCustomToolCallParam(TypedDict, total=False):
@@ -1379,7 +1379,7 @@ class BetaWebSearchActionSearchSourceParam(TypedDict, total=False):
     """The URL of the source."""
 
 
-class BetaComputerCallSafetyCheckParamParam(TypedDict, total=False):
+class BetaComputerCallSafetyCheckParam(TypedDict, total=False):
     """A pending safety check for the computer call."""
     id: Required[str]
     """The ID of the pending safety check."""
@@ -1416,7 +1416,7 @@ class BetaComputerToolCallParam(TypedDict, total=False):
     """Flattened batched actions for `computer_use`. Each action includes an
     `type` discriminator and action-specific fields.
     """
-    pending_safety_checks: Required[Sequence[BetaComputerCallSafetyCheckParamParam]]
+    pending_safety_checks: Required[Sequence[BetaComputerCallSafetyCheckParam]]
     """The pending safety checks for the computer call."""
     status: Required[Literal["in_progress", "completed", "incomplete"]]
     """The status of the item. One of `in_progress`, `completed`, or
@@ -1430,16 +1430,16 @@ BetaComputerActionListParam: TypeAlias = "Sequence[BetaComputerActionParam]"
 """
 
 
-BetaComputerActionParam: TypeAlias = "BetaClickParamParam | BetaDoubleClickActionParam | BetaDragParamParam | BetaKeyPressActionParam | BetaMoveParamParam | BetaScreenshotParamParam | BetaScrollParamParam | BetaTypeParamParam | BetaWaitParamParam"
+BetaComputerActionParam: TypeAlias = "BetaClickParam | BetaDoubleClickActionParam | BetaDragParam | BetaKeyPressActionParam | BetaMoveParam | BetaScreenshotParam | BetaScrollParam | BetaTypeParam | BetaWaitParam"
 
 
-class BetaWaitParamParam(TypedDict, total=False):
+class BetaWaitParam(TypedDict, total=False):
     """A wait action."""
     type: Required[Literal["wait"]]
     """Specifies the event type. For a wait action, this property is always set to `wait`."""
 
 
-class BetaTypeParamParam(TypedDict, total=False):
+class BetaTypeParam(TypedDict, total=False):
     """An action to type in text."""
     type: Required[Literal["type"]]
     """Specifies the event type. For a type action, this property is always set to `type`."""
@@ -1447,7 +1447,7 @@ class BetaTypeParamParam(TypedDict, total=False):
     """The text to type."""
 
 
-class BetaScrollParamParam(TypedDict, total=False):
+class BetaScrollParam(TypedDict, total=False):
     """A scroll action."""
     type: Required[Literal["scroll"]]
     """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
@@ -1462,13 +1462,13 @@ class BetaScrollParamParam(TypedDict, total=False):
     keys: Sequence[str] | None
 
 
-class BetaScreenshotParamParam(TypedDict, total=False):
+class BetaScreenshotParam(TypedDict, total=False):
     """A screenshot action."""
     type: Required[Literal["screenshot"]]
     """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
 
 
-class BetaMoveParamParam(TypedDict, total=False):
+class BetaMoveParam(TypedDict, total=False):
     """A mouse move action."""
     type: Required[Literal["move"]]
     """Specifies the event type. For a move action, this property is always set to `move`."""
@@ -1488,11 +1488,11 @@ class BetaKeyPressActionParam(TypedDict, total=False):
     """
 
 
-class BetaDragParamParam(TypedDict, total=False):
+class BetaDragParam(TypedDict, total=False):
     """A drag action."""
     type: Required[Literal["drag"]]
     """Specifies the event type. For a drag action, this property is always set to `drag`."""
-    path: Required[Sequence[BetaCoordParamParam]]
+    path: Required[Sequence[BetaCoordParam]]
     """An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg
     ```
     [
@@ -1504,7 +1504,7 @@ class BetaDragParamParam(TypedDict, total=False):
     keys: Sequence[str] | None
 
 
-class BetaCoordParamParam(TypedDict, total=False):
+class BetaCoordParam(TypedDict, total=False):
     """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
     x: Required[int]
     """The x-coordinate."""
@@ -1524,7 +1524,7 @@ class BetaDoubleClickActionParam(TypedDict, total=False):
     keys: Required[Sequence[str] | None]
 
 
-class BetaClickParamParam(TypedDict, total=False):
+class BetaClickParam(TypedDict, total=False):
     """A click action."""
     type: Required[Literal["click"]]
     """Specifies the event type. For a click action, this property is always `click`."""
@@ -1706,14 +1706,14 @@ class BetaCompactResponseMethodPublicBodyParam(TypedDict, total=False):
     instructions: str | None
     prompt_cache_key: str | None
     prompt_cache_retention: BetaPromptCacheRetentionEnumParam | None
-    prompt_cache_options: BetaPromptCacheOptionsParamParam | None
+    prompt_cache_options: BetaPromptCacheOptionsParam | None
     service_tier: BetaServiceTierEnumParam | None
 
 
 BetaServiceTierEnumParam: TypeAlias = "Literal['auto', 'default', 'fast', 'flex', 'priority']"
 
 
-class BetaPromptCacheOptionsParamParam(TypedDict, total=False):
+class BetaPromptCacheOptionsParam(TypedDict, total=False):
     """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the prompt caching guide (https://platform.openai.com/docs/guides/prompt-caching) for current details.
     """
     ttl: BetaPromptCacheTTLEnumParam
@@ -1777,7 +1777,7 @@ We support the following categories of tools:
 BetaMetadataParam: TypeAlias = "dict[str, str] | None"
 
 
-BetaInputParamParam: TypeAlias = "str | Sequence[BetaInputItemParam]"
+BetaInputParam: TypeAlias = "str | Sequence[BetaInputItemParam]"
 """Text, image, or file inputs to the model, used to generate a response.
 
 Learn more:
@@ -1819,7 +1819,7 @@ class BetaCreateResponseParam(TypedDict, total=False):
     safety_identifier: str | None
     prompt_cache_key: str | None
     prompt_cache_retention: Literal["in_memory", "24h"] | None
-    prompt_cache_options: BetaPromptCacheOptionsParamParam
+    prompt_cache_options: BetaPromptCacheOptionsParam
     """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints.
     """
     previous_response_id: str | None
@@ -1831,7 +1831,7 @@ class BetaCreateResponseParam(TypedDict, total=False):
     """
     background: bool | None
     max_tool_calls: int | None
-    text: BetaResponseTextParamParam
+    text: BetaResponseTextParam
     """Configuration options for a text response from the model. Can be plain
     text or structured JSON data. Learn more:
     - Text inputs and outputs (https://platform.openai.com/docs/guides/text)
@@ -1845,7 +1845,7 @@ class BetaCreateResponseParam(TypedDict, total=False):
     - **Built-in tools**: Tools that are provided by OpenAI that extend the
       model's capabilities, like web search ( …
     """
-    tool_choice: BetaToolChoiceParamParam
+    tool_choice: BetaToolChoiceParam
     """How the model should select which tool (or tools) to use when generating
     a response. See the `tools` parameter to see how to specify which tools
     the model can call.
@@ -1854,7 +1854,7 @@ class BetaCreateResponseParam(TypedDict, total=False):
     service_tier: BetaServiceTierResponsesParam
     truncation: Literal["auto", "disabled"] | None
     reasoning: BetaReasoningParam | None
-    input: BetaInputParamParam
+    input: BetaInputParam
     """Text, image, or file inputs to the model, used to generate a response.
 
     Learn more:
@@ -1867,16 +1867,16 @@ class BetaCreateResponseParam(TypedDict, total=False):
     parallel_tool_calls: bool | None
     store: bool | None
     instructions: str | None
-    moderation: BetaModerationParamParam | None
+    moderation: BetaModerationParam | None
     stream: bool | None
     stream_options: BetaResponseStreamOptionsParam
-    conversation: BetaConversationParamParam | None
-    context_management: Sequence[BetaContextManagementParamParam] | None
+    conversation: BetaConversationParam | None
+    context_management: Sequence[BetaContextManagementParam] | None
     max_output_tokens: int | None
-    multi_agent: BetaMultiAgentParamParam | None
+    multi_agent: BetaMultiAgentParam | None
 
 
-class BetaMultiAgentParamParam(TypedDict, total=False):
+class BetaMultiAgentParam(TypedDict, total=False):
     """Configuration for server-hosted multi-agent execution."""
     enabled: Required[bool]
     """Whether to enable server-hosted multi-agent execution for this response."""
@@ -1886,7 +1886,7 @@ class BetaMultiAgentParamParam(TypedDict, total=False):
     """
 
 
-class BetaContextManagementParamParam(TypedDict, total=False):
+class BetaContextManagementParam(TypedDict, total=False):
     type: Required[str]
     """The context management entry type. Currently only 'compaction' is supported."""
     compact_threshold: int | None
@@ -1906,20 +1906,20 @@ class BetaResponseStreamOptions2Param(TypedDict, total=False):
 BetaResponseStreamOptionsParam: TypeAlias = "BetaResponseStreamOptions2Param | None"
 
 
-class BetaModerationParamParam(TypedDict, total=False):
+class BetaModerationParam(TypedDict, total=False):
     """Configuration for running moderation on the input and output of this response."""
     model: Required[str]
     """The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'."""
-    policy: BetaModerationPolicyParamParam | None
+    policy: BetaModerationPolicyParam | None
 
 
-class BetaModerationPolicyParamParam(TypedDict, total=False):
+class BetaModerationPolicyParam(TypedDict, total=False):
     """The policy to apply to moderated response input and output."""
-    input: BetaModerationConfigParamParam | None
-    output: BetaModerationConfigParamParam | None
+    input: BetaModerationConfigParam | None
+    output: BetaModerationConfigParam | None
 
 
-class BetaModerationConfigParamParam(TypedDict, total=False):
+class BetaModerationConfigParam(TypedDict, total=False):
     """The moderation policy for the response input."""
     mode: Required[BetaModerationModeParam]
 

@@ -69,7 +69,7 @@ __all__ = [
     "CustomToolChatCompletionsParam",
     "ModelIdsSharedParam",
     "PredictionContentParam",
-    "PromptCacheBreakpointParamParam",
+    "PromptCacheBreakpointParam",
     "ResponseModalitiesParam",
     "ServiceTierParam",
     "UpdateChatCompletionRequestParam",
@@ -263,7 +263,7 @@ class ChatCompletionRequestMessageContentPartAudioParam(TypedDict, total=False):
     type: Required[Literal["input_audio"]]
     """The type of the content part. Always `input_audio`."""
     input_audio: Required[ChatCompletionRequestMessageContentPartAudioInputAudioParam]
-    prompt_cache_breakpoint: PromptCacheBreakpointParamParam
+    prompt_cache_breakpoint: PromptCacheBreakpointParam
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
     """
 
@@ -280,7 +280,7 @@ class ChatCompletionRequestMessageContentPartFileParam(TypedDict, total=False):
     type: Required[Literal["file"]]
     """The type of the content part. Always `file`."""
     file: Required[ChatCompletionRequestMessageContentPartFileFileParam]
-    prompt_cache_breakpoint: PromptCacheBreakpointParamParam
+    prompt_cache_breakpoint: PromptCacheBreakpointParam
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
     """
 
@@ -303,7 +303,7 @@ class ChatCompletionRequestMessageContentPartImageParam(TypedDict, total=False):
     type: Required[Literal["image_url"]]
     """The type of the content part."""
     image_url: Required[ChatCompletionRequestMessageContentPartImageImageUrlParam]
-    prompt_cache_breakpoint: PromptCacheBreakpointParamParam
+    prompt_cache_breakpoint: PromptCacheBreakpointParam
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
     """
 
@@ -330,7 +330,7 @@ class ChatCompletionRequestMessageContentPartTextParam(TypedDict, total=False):
     """The type of the content part."""
     text: Required[str]
     """The text content."""
-    prompt_cache_breakpoint: PromptCacheBreakpointParamParam
+    prompt_cache_breakpoint: PromptCacheBreakpointParam
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
     """
 
@@ -411,7 +411,7 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     safety_identifier: str | None
     prompt_cache_key: str | None
     prompt_cache_retention: Literal["in_memory", "24h"] | None
-    prompt_cache_options: _shared_chat_responses.PromptCacheOptionsParamParam
+    prompt_cache_options: _shared_chat_responses.PromptCacheOptionsParam
     """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints.
     """
     messages: Required[Sequence[ChatCompletionRequestMessageParam]]
@@ -465,7 +465,7 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
 
     Supports text and image inputs. Note: image inputs over 8MB will be dropped.
     """
-    moderation: _shared_chat_responses.ModerationParamParam | None
+    moderation: _shared_chat_responses.ModerationParam | None
     stream: bool | None
     """If set to true, the model response data will be streamed to the client
     as it is generated using [server-sent events](https://developer.mozilla.org/en-US/docs/Web/API/Server-sent_events/Using_server-sent_events#Event_stream_format).
@@ -668,7 +668,7 @@ class WebSearchLocationParam(TypedDict, total=False):
     """
 
 
-class PromptCacheBreakpointParamParam(TypedDict, total=False):
+class PromptCacheBreakpointParam(TypedDict, total=False):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
     """
     mode: Required[Literal["explicit"]]

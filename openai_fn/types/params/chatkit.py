@@ -14,26 +14,26 @@ if TYPE_CHECKING:
     from ...core.multipart import FileInput
 
 __all__ = [
-    "AutomaticThreadTitlingParamParam",
-    "ChatkitConfigurationParamParam",
+    "AutomaticThreadTitlingParam",
+    "ChatkitConfigurationParam",
     "CreateChatSessionBodyParam",
-    "ExpiresAfterParamParam",
-    "FileUploadParamParam",
-    "HistoryParamParam",
-    "RateLimitsParamParam",
-    "WorkflowParamParam",
-    "WorkflowTracingParamParam",
+    "ExpiresAfterParam",
+    "FileUploadParam",
+    "HistoryParam",
+    "RateLimitsParam",
+    "WorkflowParam",
+    "WorkflowTracingParam",
 ]
 
 
 
-class WorkflowTracingParamParam(TypedDict, total=False):
+class WorkflowTracingParam(TypedDict, total=False):
     """Controls diagnostic tracing during the session."""
     enabled: bool
     """Whether tracing is enabled during the session. Defaults to true."""
 
 
-class WorkflowParamParam(TypedDict, total=False):
+class WorkflowParam(TypedDict, total=False):
     """Workflow reference and overrides applied to the chat session."""
     id: Required[str]
     """Identifier for the workflow invoked by the session."""
@@ -42,12 +42,12 @@ class WorkflowParamParam(TypedDict, total=False):
     state_variables: dict[str, str | int | bool | float]
     """State variables forwarded to the workflow. Keys may be up to 64 characters, values must be primitive types, and the map defaults to an empty object.
     """
-    tracing: WorkflowTracingParamParam
+    tracing: WorkflowTracingParam
     """Optional tracing overrides for the workflow invocation. When omitted, tracing is enabled by default.
     """
 
 
-class ExpiresAfterParamParam(TypedDict, total=False):
+class ExpiresAfterParam(TypedDict, total=False):
     """Controls when the session expires relative to an anchor timestamp."""
     anchor: Required[Literal["created_at"]]
     """Base timestamp used to calculate expiration. Currently fixed to `created_at`."""
@@ -55,19 +55,19 @@ class ExpiresAfterParamParam(TypedDict, total=False):
     """Number of seconds after the anchor when the session expires."""
 
 
-class RateLimitsParamParam(TypedDict, total=False):
+class RateLimitsParam(TypedDict, total=False):
     """Controls request rate limits for the session."""
     max_requests_per_1_minute: int
     """Maximum number of requests allowed per minute for the session. Defaults to 10."""
 
 
-class AutomaticThreadTitlingParamParam(TypedDict, total=False):
+class AutomaticThreadTitlingParam(TypedDict, total=False):
     """Controls whether ChatKit automatically generates thread titles."""
     enabled: bool
     """Enable automatic thread title generation. Defaults to true."""
 
 
-class FileUploadParamParam(TypedDict, total=False):
+class FileUploadParam(TypedDict, total=False):
     """Controls whether users can upload files."""
     enabled: bool
     """Enable uploads for this session. Defaults to false."""
@@ -78,7 +78,7 @@ class FileUploadParamParam(TypedDict, total=False):
     """Maximum number of files that can be uploaded to the session. Defaults to 10."""
 
 
-class HistoryParamParam(TypedDict, total=False):
+class HistoryParam(TypedDict, total=False):
     """Controls how much historical context is retained for the session."""
     enabled: bool
     """Enables chat users to access previous ChatKit threads. Defaults to true."""
@@ -86,30 +86,30 @@ class HistoryParamParam(TypedDict, total=False):
     """Number of recent ChatKit threads users have access to. Defaults to unlimited when unset."""
 
 
-class ChatkitConfigurationParamParam(TypedDict, total=False):
+class ChatkitConfigurationParam(TypedDict, total=False):
     """Optional per-session configuration settings for ChatKit behavior."""
-    automatic_thread_titling: AutomaticThreadTitlingParamParam
+    automatic_thread_titling: AutomaticThreadTitlingParam
     """Configuration for automatic thread titling. When omitted, automatic thread titling is enabled by default.
     """
-    file_upload: FileUploadParamParam
+    file_upload: FileUploadParam
     """Configuration for upload enablement and limits. When omitted, uploads are disabled by default (max_files 10, max_file_size 512 MB).
     """
-    history: HistoryParamParam
+    history: HistoryParam
     """Configuration for chat history retention. When omitted, history is enabled by default with no limit on recent_threads (null).
     """
 
 
 class CreateChatSessionBodyParam(TypedDict, total=False):
     """Parameters for provisioning a new ChatKit session."""
-    workflow: Required[WorkflowParamParam]
+    workflow: Required[WorkflowParam]
     """Workflow that powers the session."""
     user: Required[str]
     """A free-form string that identifies your end user; ensures this Session can access other objects that have the same `user` scope.
     """
-    expires_after: ExpiresAfterParamParam
+    expires_after: ExpiresAfterParam
     """Optional override for session expiration timing in seconds from creation. Defaults to 10 minutes.
     """
-    rate_limits: RateLimitsParamParam
+    rate_limits: RateLimitsParam
     """Optional override for per-minute request limits. When omitted, defaults to 10."""
-    chatkit_configuration: ChatkitConfigurationParamParam
+    chatkit_configuration: ChatkitConfigurationParam
     """Optional overrides for ChatKit runtime configuration features"""

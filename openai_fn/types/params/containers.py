@@ -29,11 +29,11 @@ class CreateContainerBodyParam(TypedDict, total=False):
     """IDs of files to copy to the container."""
     expires_after: CreateContainerBodyExpiresAfterParam
     """Container expiration time in seconds relative to the 'anchor' time."""
-    skills: Sequence[_shared_containers_conversations_evals_responses.SkillReferenceParamParam | _shared_containers_conversations_evals_responses.InlineSkillParamParam]
+    skills: Sequence[_shared_containers_conversations_evals_responses.SkillReferenceParam | _shared_containers_conversations_evals_responses.InlineSkillParam]
     """An optional list of skills referenced by id or inline data."""
     memory_limit: Literal["1g", "4g", "16g", "64g"]
     """Optional memory limit for the container. Defaults to "1g"."""
-    network_policy: _shared_containers_conversations_evals_responses.ContainerNetworkPolicyDisabledParamParam | _shared_containers_conversations_evals_responses.ContainerNetworkPolicyAllowlistParamParam
+    network_policy: _shared_containers_conversations_evals_responses.ContainerNetworkPolicyDisabledParam | _shared_containers_conversations_evals_responses.ContainerNetworkPolicyAllowlistParam
     """Network access policy for the container."""
 
 

@@ -19,96 +19,96 @@ if TYPE_CHECKING:
     from . import shared_conversations_responses as _shared_conversations_responses
 
 __all__ = [
-    "AdditionalToolsItemParamParam",
-    "ApplyPatchCallOutputStatusParamParam",
-    "ApplyPatchCallStatusParamParam",
-    "ApplyPatchCreateFileOperationParamParam",
-    "ApplyPatchDeleteFileOperationParamParam",
-    "ApplyPatchOperationParamParam",
-    "ApplyPatchToolCallItemParamParam",
-    "ApplyPatchToolCallOutputItemParamParam",
-    "ApplyPatchUpdateFileOperationParamParam",
-    "BetaAdditionalToolsItemParamParam",
-    "BetaAgentMessageItemParamParam",
-    "BetaApplyPatchCallOutputStatusParamParam",
-    "BetaApplyPatchCallStatusParamParam",
-    "BetaApplyPatchCreateFileOperationParamParam",
-    "BetaApplyPatchDeleteFileOperationParamParam",
-    "BetaApplyPatchOperationParamParam",
-    "BetaApplyPatchToolCallItemParamParam",
-    "BetaApplyPatchToolCallOutputItemParamParam",
-    "BetaApplyPatchUpdateFileOperationParamParam",
-    "BetaCompactionSummaryItemParamParam",
-    "BetaCompactionTriggerItemParamParam",
-    "BetaComputerCallOutputItemParamParam",
-    "BetaContainerFileCitationParamParam",
+    "AdditionalToolsItemParam",
+    "ApplyPatchCallOutputStatusParam",
+    "ApplyPatchCallStatusParam",
+    "ApplyPatchCreateFileOperationParam",
+    "ApplyPatchDeleteFileOperationParam",
+    "ApplyPatchOperationParam",
+    "ApplyPatchToolCallItemParam",
+    "ApplyPatchToolCallOutputItemParam",
+    "ApplyPatchUpdateFileOperationParam",
+    "BetaAdditionalToolsItemParam",
+    "BetaAgentMessageItemParam",
+    "BetaApplyPatchCallOutputStatusParam",
+    "BetaApplyPatchCallStatusParam",
+    "BetaApplyPatchCreateFileOperationParam",
+    "BetaApplyPatchDeleteFileOperationParam",
+    "BetaApplyPatchOperationParam",
+    "BetaApplyPatchToolCallItemParam",
+    "BetaApplyPatchToolCallOutputItemParam",
+    "BetaApplyPatchUpdateFileOperationParam",
+    "BetaCompactionSummaryItemParam",
+    "BetaCompactionTriggerItemParam",
+    "BetaComputerCallOutputItemParam",
+    "BetaContainerFileCitationParam",
     "BetaDetailEnumParam",
     "BetaEasyInputMessageParam",
-    "BetaEncryptedContentParamParam",
-    "BetaFileCitationParamParam",
+    "BetaEncryptedContentParam",
+    "BetaFileCitationParam",
     "BetaFileDetailEnumParam",
     "BetaFunctionCallItemStatusParam",
-    "BetaFunctionCallOutputItemParamParam",
-    "BetaFunctionShellActionParamParam",
-    "BetaFunctionShellCallItemParamParam",
+    "BetaFunctionCallOutputItemParam",
+    "BetaFunctionShellActionParam",
+    "BetaFunctionShellCallItemParam",
     "BetaFunctionShellCallItemStatusParam",
-    "BetaFunctionShellCallOutputContentParamParam",
-    "BetaFunctionShellCallOutputExitOutcomeParamParam",
-    "BetaFunctionShellCallOutputItemParamParam",
-    "BetaFunctionShellCallOutputOutcomeParamParam",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParamParam",
+    "BetaFunctionShellCallOutputContentParam",
+    "BetaFunctionShellCallOutputExitOutcomeParam",
+    "BetaFunctionShellCallOutputItemParam",
+    "BetaFunctionShellCallOutputOutcomeParam",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam",
     "BetaInputFileContentParamParam",
-    "BetaInputImageContentParamAutoParamParam",
+    "BetaInputImageContentParamAutoParam",
     "BetaInputMessageContentListParam",
     "BetaInputMessageParam",
     "BetaInputTextContentParamParam",
     "BetaItemParam",
-    "BetaItemReferenceParamParam",
+    "BetaItemReferenceParam",
     "BetaMCPApprovalResponseParam",
     "BetaModelIdsSharedParam",
     "BetaMultiAgentAction1Param",
-    "BetaMultiAgentCallItemParamParam",
-    "BetaMultiAgentCallOutputItemParamParam",
+    "BetaMultiAgentCallItemParam",
+    "BetaMultiAgentCallOutputItemParam",
     "BetaOutputTextContentParamParam",
-    "BetaProgramItemParamParam",
-    "BetaProgramOutputItemParamParam",
+    "BetaProgramItemParam",
+    "BetaProgramOutputItemParam",
     "BetaProgramOutputItemStatusParam",
-    "BetaPromptCacheBreakpointParamParam",
-    "BetaToolSearchCallItemParamParam",
-    "BetaToolSearchOutputItemParamParam",
-    "BetaUrlCitationParamParam",
-    "Beta_AgentTagParamParam",
-    "CompactionSummaryItemParamParam",
-    "CompactionTriggerItemParamParam",
-    "ComputerCallOutputItemParamParam",
+    "BetaPromptCacheBreakpointParam",
+    "BetaToolSearchCallItemParam",
+    "BetaToolSearchOutputItemParam",
+    "BetaUrlCitationParam",
+    "Beta_AgentTagParam",
+    "CompactionSummaryItemParam",
+    "CompactionTriggerItemParam",
+    "ComputerCallOutputItemParam",
     "CreateEvalItemSimpleInputMessageParam",
     "CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessageParam",
     "DetailEnumParam",
     "EasyInputMessageParam",
     "FileDetailEnumParam",
     "FunctionCallItemStatusParam",
-    "FunctionCallOutputItemParamParam",
-    "FunctionShellActionParamParam",
-    "FunctionShellCallItemParamParam",
+    "FunctionCallOutputItemParam",
+    "FunctionShellActionParam",
+    "FunctionShellCallItemParam",
     "FunctionShellCallItemStatusParam",
-    "FunctionShellCallOutputContentParamParam",
-    "FunctionShellCallOutputExitOutcomeParamParam",
-    "FunctionShellCallOutputItemParamParam",
-    "FunctionShellCallOutputOutcomeParamParam",
-    "FunctionShellCallOutputTimeoutOutcomeParamParam",
+    "FunctionShellCallOutputContentParam",
+    "FunctionShellCallOutputExitOutcomeParam",
+    "FunctionShellCallOutputItemParam",
+    "FunctionShellCallOutputOutcomeParam",
+    "FunctionShellCallOutputTimeoutOutcomeParam",
     "InputFileContentParamParam",
-    "InputImageContentParamAutoParamParam",
+    "InputImageContentParamAutoParam",
     "InputMessageContentListParam",
     "InputMessageParam",
     "InputTextContentParamParam",
     "ItemParam",
-    "ItemReferenceParamParam",
+    "ItemReferenceParam",
     "MCPApprovalResponseParam",
-    "ProgramItemParamParam",
-    "ProgramOutputItemParamParam",
+    "ProgramItemParam",
+    "ProgramOutputItemParam",
     "ProgramOutputItemStatusParam",
-    "ToolSearchCallItemParamParam",
-    "ToolSearchOutputItemParamParam",
+    "ToolSearchCallItemParam",
+    "ToolSearchOutputItemParam",
 ]
 
 
@@ -174,7 +174,7 @@ types.
 """
 
 
-ItemParam: TypeAlias = "InputMessageParam | _responses.OutputMessageParam | _shared_conversations_responses.FileSearchToolCallParam | _shared_conversations_responses.ComputerToolCallParam | ComputerCallOutputItemParamParam | _shared_conversations_responses.WebSearchToolCallParam | _responses.FunctionToolCallParam | FunctionCallOutputItemParamParam | ToolSearchCallItemParamParam | ToolSearchOutputItemParamParam | AdditionalToolsItemParamParam | _shared_conversations_responses.ReasoningItemParam | CompactionSummaryItemParamParam | _shared_conversations_responses.ImageGenToolCallParam | _shared_conversations_responses.CodeInterpreterToolCallParam | _shared_conversations_responses.LocalShellToolCallParam | _shared_conversations_responses.LocalShellToolCallOutputParam | FunctionShellCallItemParamParam | FunctionShellCallOutputItemParamParam | ApplyPatchToolCallItemParamParam | ApplyPatchToolCallOutputItemParamParam | _shared_conversations_responses.MCPListToolsParam | _shared_conversations_responses.MCPApprovalRequestParam | MCPApprovalResponseParam | _shared_conversations_responses.MCPToolCallParam | _shared_conversations_responses.CustomToolCallOutputParam | _shared_conversations_responses.CustomToolCallParam"
+ItemParam: TypeAlias = "InputMessageParam | _responses.OutputMessageParam | _shared_conversations_responses.FileSearchToolCallParam | _shared_conversations_responses.ComputerToolCallParam | ComputerCallOutputItemParam | _shared_conversations_responses.WebSearchToolCallParam | _responses.FunctionToolCallParam | FunctionCallOutputItemParam | ToolSearchCallItemParam | ToolSearchOutputItemParam | AdditionalToolsItemParam | _shared_conversations_responses.ReasoningItemParam | CompactionSummaryItemParam | _shared_conversations_responses.ImageGenToolCallParam | _shared_conversations_responses.CodeInterpreterToolCallParam | _shared_conversations_responses.LocalShellToolCallParam | _shared_conversations_responses.LocalShellToolCallOutputParam | FunctionShellCallItemParam | FunctionShellCallOutputItemParam | ApplyPatchToolCallItemParam | ApplyPatchToolCallOutputItemParam | _shared_conversations_responses.MCPListToolsParam | _shared_conversations_responses.MCPApprovalRequestParam | MCPApprovalResponseParam | _shared_conversations_responses.MCPToolCallParam | _shared_conversations_responses.CustomToolCallOutputParam | _shared_conversations_responses.CustomToolCallParam"
 """Content item used to generate a response."""
 
 
@@ -196,7 +196,7 @@ DetailEnumParam: TypeAlias = "Literal['low', 'high', 'auto', 'original']"
 FunctionCallItemStatusParam: TypeAlias = "Literal['in_progress', 'completed', 'incomplete']"
 
 
-class ComputerCallOutputItemParamParam(TypedDict, total=False):
+class ComputerCallOutputItemParam(TypedDict, total=False):
     """The output of a computer tool call."""
     id: str | None
     call_id: Required[str]
@@ -205,7 +205,7 @@ class ComputerCallOutputItemParamParam(TypedDict, total=False):
     """The type of the computer tool call output. Always `computer_call_output`."""
     output: Required[_shared_conversations_responses.ComputerScreenshotImageParam]
     """A computer screenshot image used with the computer use tool."""
-    acknowledged_safety_checks: Sequence[_shared_conversations_responses.ComputerCallSafetyCheckParamParam] | None
+    acknowledged_safety_checks: Sequence[_shared_conversations_responses.ComputerCallSafetyCheckParam] | None
     status: FunctionCallItemStatusParam | None
 
 
@@ -215,10 +215,10 @@ class InputTextContentParamParam(TypedDict, total=False):
     """The type of the input item. Always `input_text`."""
     text: Required[str]
     """The text input to the model."""
-    prompt_cache_breakpoint: _chat.PromptCacheBreakpointParamParam | None
+    prompt_cache_breakpoint: _chat.PromptCacheBreakpointParam | None
 
 
-class InputImageContentParamAutoParamParam(TypedDict, total=False):
+class InputImageContentParamAutoParam(TypedDict, total=False):
     """An image input to the model. Learn about image inputs (https://platform.openai.com/docs/guides/vision)
     """
     type: Required[Literal["input_image"]]
@@ -226,7 +226,7 @@ class InputImageContentParamAutoParamParam(TypedDict, total=False):
     image_url: str | None
     file_id: str | None
     detail: DetailEnumParam | None
-    prompt_cache_breakpoint: _chat.PromptCacheBreakpointParamParam | None
+    prompt_cache_breakpoint: _chat.PromptCacheBreakpointParam | None
 
 
 FileDetailEnumParam: TypeAlias = "Literal['auto', 'low', 'high']"
@@ -243,16 +243,16 @@ class InputFileContentParamParam(TypedDict, total=False):
     detail: FileDetailEnumParam
     """The detail level of the file to be sent to the model. Use `auto` to let the system select the detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at higher quality.
     """
-    prompt_cache_breakpoint: _chat.PromptCacheBreakpointParamParam | None
+    prompt_cache_breakpoint: _chat.PromptCacheBreakpointParam | None
 
 
-class FunctionCallOutputItemParamParam(TypedDict, total=False):
+class FunctionCallOutputItemParam(TypedDict, total=False):
     """The output of a function tool call."""
     id: str | None
     call_id: str | None
     type: Required[Literal["function_call_output"]]
     """The type of the function tool call output. Always `function_call_output`."""
-    output: Required[str | Sequence[InputTextContentParamParam | InputImageContentParamAutoParamParam | InputFileContentParamParam]]
+    output: Required[str | Sequence[InputTextContentParamParam | InputImageContentParamAutoParam | InputFileContentParamParam]]
     """Text, image, or file output of the function tool call."""
     name: str | None
     namespace: str | None
@@ -260,19 +260,19 @@ class FunctionCallOutputItemParamParam(TypedDict, total=False):
     status: FunctionCallItemStatusParam | None
 
 
-class ToolSearchCallItemParamParam(TypedDict, total=False):
+class ToolSearchCallItemParam(TypedDict, total=False):
     id: str | None
     call_id: str | None
     type: Required[Literal["tool_search_call"]]
     """The item type. Always `tool_search_call`."""
     execution: _shared_conversations_evals_responses.ToolSearchExecutionTypeParam
     """Whether tool search was executed by the server or by the client."""
-    arguments: Required[_shared_conversations_evals_responses.EmptyModelParamParam]
+    arguments: Required[_shared_conversations_evals_responses.EmptyModelParam]
     """The arguments supplied to the tool search call."""
     status: FunctionCallItemStatusParam | None
 
 
-class ToolSearchOutputItemParamParam(TypedDict, total=False):
+class ToolSearchOutputItemParam(TypedDict, total=False):
     id: str | None
     call_id: str | None
     type: Required[Literal["tool_search_output"]]
@@ -284,7 +284,7 @@ class ToolSearchOutputItemParamParam(TypedDict, total=False):
     status: FunctionCallItemStatusParam | None
 
 
-class AdditionalToolsItemParamParam(TypedDict, total=False):
+class AdditionalToolsItemParam(TypedDict, total=False):
     id: str | None
     type: Required[Literal["additional_tools"]]
     """The item type. Always `additional_tools`."""
@@ -294,7 +294,7 @@ class AdditionalToolsItemParamParam(TypedDict, total=False):
     """A list of additional tools made available at this item."""
 
 
-class CompactionSummaryItemParamParam(TypedDict, total=False):
+class CompactionSummaryItemParam(TypedDict, total=False):
     """A compaction item generated by the `v1/responses/compact` API (https://platform.openai.com/docs/api-reference/responses/compact).
     """
     id: str | None
@@ -304,7 +304,7 @@ class CompactionSummaryItemParamParam(TypedDict, total=False):
     """The encrypted content of the compaction summary."""
 
 
-class FunctionShellActionParamParam(TypedDict, total=False):
+class FunctionShellActionParam(TypedDict, total=False):
     """Commands and limits describing how to run the shell tool call."""
     commands: Required[Sequence[str]]
     """Ordered shell commands for the execution environment to run."""
@@ -316,7 +316,7 @@ FunctionShellCallItemStatusParam: TypeAlias = "Literal['in_progress', 'completed
 """Status values reported for shell tool calls."""
 
 
-class FunctionShellCallItemParamParam(TypedDict, total=False):
+class FunctionShellCallItemParam(TypedDict, total=False):
     """A tool representing a request to execute one or more shell commands."""
     id: str | None
     call_id: Required[str]
@@ -324,19 +324,19 @@ class FunctionShellCallItemParamParam(TypedDict, total=False):
     caller: _shared_conversations_responses.ToolCallCallerParamParam | None
     type: Required[Literal["shell_call"]]
     """The type of the item. Always `shell_call`."""
-    action: Required[FunctionShellActionParamParam]
+    action: Required[FunctionShellActionParam]
     """The shell commands and limits that describe how to run the tool call."""
     status: FunctionShellCallItemStatusParam | None
-    environment: _shared_conversations_evals_responses.LocalEnvironmentParamParam | _shared_conversations_evals_responses.ContainerReferenceParamParam | None
+    environment: _shared_conversations_evals_responses.LocalEnvironmentParam | _shared_conversations_evals_responses.ContainerReferenceParam | None
 
 
-class FunctionShellCallOutputTimeoutOutcomeParamParam(TypedDict, total=False):
+class FunctionShellCallOutputTimeoutOutcomeParam(TypedDict, total=False):
     """Indicates that the shell call exceeded its configured time limit."""
     type: Required[Literal["timeout"]]
     """The outcome type. Always `timeout`."""
 
 
-class FunctionShellCallOutputExitOutcomeParamParam(TypedDict, total=False):
+class FunctionShellCallOutputExitOutcomeParam(TypedDict, total=False):
     """Indicates that the shell commands finished and returned an exit code."""
     type: Required[Literal["exit"]]
     """The outcome type. Always `exit`."""
@@ -344,21 +344,21 @@ class FunctionShellCallOutputExitOutcomeParamParam(TypedDict, total=False):
     """The exit code returned by the shell process."""
 
 
-FunctionShellCallOutputOutcomeParamParam: TypeAlias = "FunctionShellCallOutputTimeoutOutcomeParamParam | FunctionShellCallOutputExitOutcomeParamParam"
+FunctionShellCallOutputOutcomeParam: TypeAlias = "FunctionShellCallOutputTimeoutOutcomeParam | FunctionShellCallOutputExitOutcomeParam"
 """The exit or timeout outcome associated with this shell call."""
 
 
-class FunctionShellCallOutputContentParamParam(TypedDict, total=False):
+class FunctionShellCallOutputContentParam(TypedDict, total=False):
     """Captured stdout and stderr for a portion of a shell tool call output."""
     stdout: Required[str]
     """Captured stdout output for the shell call."""
     stderr: Required[str]
     """Captured stderr output for the shell call."""
-    outcome: Required[FunctionShellCallOutputOutcomeParamParam]
+    outcome: Required[FunctionShellCallOutputOutcomeParam]
     """The exit or timeout outcome associated with this shell call."""
 
 
-class FunctionShellCallOutputItemParamParam(TypedDict, total=False):
+class FunctionShellCallOutputItemParam(TypedDict, total=False):
     """The streamed output items emitted by a shell tool call."""
     id: str | None
     call_id: Required[str]
@@ -366,17 +366,17 @@ class FunctionShellCallOutputItemParamParam(TypedDict, total=False):
     caller: _shared_conversations_responses.ToolCallCallerParamParam | None
     type: Required[Literal["shell_call_output"]]
     """The type of the item. Always `shell_call_output`."""
-    output: Required[Sequence[FunctionShellCallOutputContentParamParam]]
+    output: Required[Sequence[FunctionShellCallOutputContentParam]]
     """Captured chunks of stdout and stderr output, along with their associated outcomes."""
     status: FunctionShellCallItemStatusParam | None
     max_output_length: int | None
 
 
-ApplyPatchCallStatusParamParam: TypeAlias = "Literal['in_progress', 'completed']"
+ApplyPatchCallStatusParam: TypeAlias = "Literal['in_progress', 'completed']"
 """Status values reported for apply_patch tool calls."""
 
 
-class ApplyPatchCreateFileOperationParamParam(TypedDict, total=False):
+class ApplyPatchCreateFileOperationParam(TypedDict, total=False):
     """Instruction for creating a new file via the apply_patch tool."""
     type: Required[Literal["create_file"]]
     """The operation type. Always `create_file`."""
@@ -386,7 +386,7 @@ class ApplyPatchCreateFileOperationParamParam(TypedDict, total=False):
     """Unified diff content to apply when creating the file."""
 
 
-class ApplyPatchDeleteFileOperationParamParam(TypedDict, total=False):
+class ApplyPatchDeleteFileOperationParam(TypedDict, total=False):
     """Instruction for deleting an existing file via the apply_patch tool."""
     type: Required[Literal["delete_file"]]
     """The operation type. Always `delete_file`."""
@@ -394,7 +394,7 @@ class ApplyPatchDeleteFileOperationParamParam(TypedDict, total=False):
     """Path of the file to delete relative to the workspace root."""
 
 
-class ApplyPatchUpdateFileOperationParamParam(TypedDict, total=False):
+class ApplyPatchUpdateFileOperationParam(TypedDict, total=False):
     """Instruction for updating an existing file via the apply_patch tool."""
     type: Required[Literal["update_file"]]
     """The operation type. Always `update_file`."""
@@ -404,11 +404,11 @@ class ApplyPatchUpdateFileOperationParamParam(TypedDict, total=False):
     """Unified diff content to apply to the existing file."""
 
 
-ApplyPatchOperationParamParam: TypeAlias = "ApplyPatchCreateFileOperationParamParam | ApplyPatchDeleteFileOperationParamParam | ApplyPatchUpdateFileOperationParamParam"
+ApplyPatchOperationParam: TypeAlias = "ApplyPatchCreateFileOperationParam | ApplyPatchDeleteFileOperationParam | ApplyPatchUpdateFileOperationParam"
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
 
 
-class ApplyPatchToolCallItemParamParam(TypedDict, total=False):
+class ApplyPatchToolCallItemParam(TypedDict, total=False):
     """A tool call representing a request to create, delete, or update files using diff patches."""
     type: Required[Literal["apply_patch_call"]]
     """The type of the item. Always `apply_patch_call`."""
@@ -416,17 +416,17 @@ class ApplyPatchToolCallItemParamParam(TypedDict, total=False):
     call_id: Required[str]
     """The unique ID of the apply patch tool call generated by the model."""
     caller: _shared_conversations_responses.ToolCallCallerParamParam | None
-    status: Required[ApplyPatchCallStatusParamParam]
+    status: Required[ApplyPatchCallStatusParam]
     """The status of the apply patch tool call. One of `in_progress` or `completed`."""
-    operation: Required[ApplyPatchOperationParamParam]
+    operation: Required[ApplyPatchOperationParam]
     """The specific create, delete, or update instruction for the apply_patch tool call."""
 
 
-ApplyPatchCallOutputStatusParamParam: TypeAlias = "Literal['completed', 'failed']"
+ApplyPatchCallOutputStatusParam: TypeAlias = "Literal['completed', 'failed']"
 """Outcome values reported for apply_patch tool call outputs."""
 
 
-class ApplyPatchToolCallOutputItemParamParam(TypedDict, total=False):
+class ApplyPatchToolCallOutputItemParam(TypedDict, total=False):
     """The streamed output emitted by an apply patch tool call."""
     type: Required[Literal["apply_patch_call_output"]]
     """The type of the item. Always `apply_patch_call_output`."""
@@ -434,25 +434,25 @@ class ApplyPatchToolCallOutputItemParamParam(TypedDict, total=False):
     call_id: Required[str]
     """The unique ID of the apply patch tool call generated by the model."""
     caller: _shared_conversations_responses.ToolCallCallerParamParam | None
-    status: Required[ApplyPatchCallOutputStatusParamParam]
+    status: Required[ApplyPatchCallOutputStatusParam]
     """The status of the apply patch tool call output. One of `completed` or `failed`."""
     output: str | None
 
 
-class CompactionTriggerItemParamParam(TypedDict, total=False):
+class CompactionTriggerItemParam(TypedDict, total=False):
     """Compacts the current context. Must be the final input item."""
     type: Required[Literal["compaction_trigger"]]
     """The type of the item. Always `compaction_trigger`."""
 
 
-class ItemReferenceParamParam(TypedDict, total=False):
+class ItemReferenceParam(TypedDict, total=False):
     """An internal identifier for an item to reference."""
     type: Literal["item_reference"] | None
     id: Required[str]
     """The ID of the item to reference."""
 
 
-class ProgramItemParamParam(TypedDict, total=False):
+class ProgramItemParam(TypedDict, total=False):
     id: Required[str]
     """The unique ID of this program item."""
     type: Required[Literal["program"]]
@@ -468,7 +468,7 @@ class ProgramItemParamParam(TypedDict, total=False):
 ProgramOutputItemStatusParam: TypeAlias = "Literal['completed', 'incomplete']"
 
 
-class ProgramOutputItemParamParam(TypedDict, total=False):
+class ProgramOutputItemParam(TypedDict, total=False):
     id: Required[str]
     """The unique ID of this program output item."""
     type: Required[Literal["program_output"]]
@@ -481,8 +481,8 @@ class ProgramOutputItemParamParam(TypedDict, total=False):
     """The terminal status of the program output."""
 
 
-class BetaProgramOutputItemParamParam(TypedDict, total=False):
-    agent: Beta_AgentTagParamParam | None
+class BetaProgramOutputItemParam(TypedDict, total=False):
+    agent: Beta_AgentTagParam | None
     id: Required[str]
     """The unique ID of this program output item."""
     type: Required[Literal["program_output"]]
@@ -498,14 +498,14 @@ class BetaProgramOutputItemParamParam(TypedDict, total=False):
 BetaProgramOutputItemStatusParam: TypeAlias = "Literal['completed', 'incomplete']"
 
 
-class Beta_AgentTagParamParam(TypedDict, total=False):
+class Beta_AgentTagParam(TypedDict, total=False):
     """The agent that produced this item."""
     agent_name: Required[str]
     """The canonical name of the agent that produced this item."""
 
 
-class BetaProgramItemParamParam(TypedDict, total=False):
-    agent: Beta_AgentTagParamParam | None
+class BetaProgramItemParam(TypedDict, total=False):
+    agent: Beta_AgentTagParam | None
     id: Required[str]
     """The unique ID of this program item."""
     type: Required[Literal["program"]]
@@ -518,22 +518,22 @@ class BetaProgramItemParamParam(TypedDict, total=False):
     """Opaque program replay fingerprint that must be round-tripped."""
 
 
-class BetaItemReferenceParamParam(TypedDict, total=False):
+class BetaItemReferenceParam(TypedDict, total=False):
     """An internal identifier for an item to reference."""
-    agent: Beta_AgentTagParamParam | None
+    agent: Beta_AgentTagParam | None
     type: Literal["item_reference"] | None
     id: Required[str]
     """The ID of the item to reference."""
 
 
-class BetaCompactionTriggerItemParamParam(TypedDict, total=False):
+class BetaCompactionTriggerItemParam(TypedDict, total=False):
     """Compacts the current context. Must be the final input item."""
-    agent: Beta_AgentTagParamParam | None
+    agent: Beta_AgentTagParam | None
     type: Required[Literal["compaction_trigger"]]
     """The type of the item. Always `compaction_trigger`."""
 
 
-BetaItemParam: TypeAlias = "BetaInputMessageParam | _beta_responses.BetaOutputMessageParam | _beta_responses.BetaFileSearchToolCallParam | _beta_responses.BetaComputerToolCallParam | BetaComputerCallOutputItemParamParam | _beta_responses.BetaWebSearchToolCallParam | _beta_responses.BetaFunctionToolCallParam | BetaFunctionCallOutputItemParamParam | BetaAgentMessageItemParamParam | BetaMultiAgentCallItemParamParam | BetaMultiAgentCallOutputItemParamParam | BetaToolSearchCallItemParamParam | BetaToolSearchOutputItemParamParam | BetaAdditionalToolsItemParamParam | _beta_responses.BetaReasoningItemParam | BetaCompactionSummaryItemParamParam | _beta_responses.BetaImageGenToolCallParam | _beta_responses.BetaCodeInterpreterToolCallParam | _beta_responses.BetaLocalShellToolCallParam | _beta_responses.BetaLocalShellToolCallOutputParam | BetaFunctionShellCallItemParamParam | BetaFunctionShellCallOutputItemParamParam | BetaApplyPatchToolCallItemParamParam | BetaApplyPatchToolCallOutputItemParamParam | _beta_responses.BetaMCPListToolsParam | _beta_responses.BetaMCPApprovalRequestParam | BetaMCPApprovalResponseParam | _beta_responses.BetaMCPToolCallParam | _beta_responses.BetaCustomToolCallOutputParam | _beta_responses.BetaCustomToolCallParam"
+BetaItemParam: TypeAlias = "BetaInputMessageParam | _beta_responses.BetaOutputMessageParam | _beta_responses.BetaFileSearchToolCallParam | _beta_responses.BetaComputerToolCallParam | BetaComputerCallOutputItemParam | _beta_responses.BetaWebSearchToolCallParam | _beta_responses.BetaFunctionToolCallParam | BetaFunctionCallOutputItemParam | BetaAgentMessageItemParam | BetaMultiAgentCallItemParam | BetaMultiAgentCallOutputItemParam | BetaToolSearchCallItemParam | BetaToolSearchOutputItemParam | BetaAdditionalToolsItemParam | _beta_responses.BetaReasoningItemParam | BetaCompactionSummaryItemParam | _beta_responses.BetaImageGenToolCallParam | _beta_responses.BetaCodeInterpreterToolCallParam | _beta_responses.BetaLocalShellToolCallParam | _beta_responses.BetaLocalShellToolCallOutputParam | BetaFunctionShellCallItemParam | BetaFunctionShellCallOutputItemParam | BetaApplyPatchToolCallItemParam | BetaApplyPatchToolCallOutputItemParam | _beta_responses.BetaMCPListToolsParam | _beta_responses.BetaMCPApprovalRequestParam | BetaMCPApprovalResponseParam | _beta_responses.BetaMCPToolCallParam | _beta_responses.BetaCustomToolCallOutputParam | _beta_responses.BetaCustomToolCallParam"
 """Content item used to generate a response."""
 
 
@@ -551,44 +551,44 @@ class BetaMCPApprovalResponseParam(TypedDict, total=False):
     reason: str | None
 
 
-class BetaApplyPatchToolCallOutputItemParamParam(TypedDict, total=False):
+class BetaApplyPatchToolCallOutputItemParam(TypedDict, total=False):
     """The streamed output emitted by an apply patch tool call."""
-    agent: Beta_AgentTagParamParam | None
+    agent: Beta_AgentTagParam | None
     type: Required[Literal["apply_patch_call_output"]]
     """The type of the item. Always `apply_patch_call_output`."""
     id: str | None
     call_id: Required[str]
     """The unique ID of the apply patch tool call generated by the model."""
     caller: _beta_responses.BetaToolCallCallerParamParam | None
-    status: Required[BetaApplyPatchCallOutputStatusParamParam]
+    status: Required[BetaApplyPatchCallOutputStatusParam]
     """The status of the apply patch tool call output. One of `completed` or `failed`."""
     output: str | None
 
 
-BetaApplyPatchCallOutputStatusParamParam: TypeAlias = "Literal['completed', 'failed']"
+BetaApplyPatchCallOutputStatusParam: TypeAlias = "Literal['completed', 'failed']"
 """Outcome values reported for apply_patch tool call outputs."""
 
 
-class BetaApplyPatchToolCallItemParamParam(TypedDict, total=False):
+class BetaApplyPatchToolCallItemParam(TypedDict, total=False):
     """A tool call representing a request to create, delete, or update files using diff patches."""
-    agent: Beta_AgentTagParamParam | None
+    agent: Beta_AgentTagParam | None
     type: Required[Literal["apply_patch_call"]]
     """The type of the item. Always `apply_patch_call`."""
     id: str | None
     call_id: Required[str]
     """The unique ID of the apply patch tool call generated by the model."""
     caller: _beta_responses.BetaToolCallCallerParamParam | None
-    status: Required[BetaApplyPatchCallStatusParamParam]
+    status: Required[BetaApplyPatchCallStatusParam]
     """The status of the apply patch tool call. One of `in_progress` or `completed`."""
-    operation: Required[BetaApplyPatchOperationParamParam]
+    operation: Required[BetaApplyPatchOperationParam]
     """The specific create, delete, or update instruction for the apply_patch tool call."""
 
 
-BetaApplyPatchOperationParamParam: TypeAlias = "BetaApplyPatchCreateFileOperationParamParam | BetaApplyPatchDeleteFileOperationParamParam | BetaApplyPatchUpdateFileOperationParamParam"
+BetaApplyPatchOperationParam: TypeAlias = "BetaApplyPatchCreateFileOperationParam | BetaApplyPatchDeleteFileOperationParam | BetaApplyPatchUpdateFileOperationParam"
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
 
 
-class BetaApplyPatchUpdateFileOperationParamParam(TypedDict, total=False):
+class BetaApplyPatchUpdateFileOperationParam(TypedDict, total=False):
     """Instruction for updating an existing file via the apply_patch tool."""
     type: Required[Literal["update_file"]]
     """The operation type. Always `update_file`."""
@@ -598,7 +598,7 @@ class BetaApplyPatchUpdateFileOperationParamParam(TypedDict, total=False):
     """Unified diff content to apply to the existing file."""
 
 
-class BetaApplyPatchDeleteFileOperationParamParam(TypedDict, total=False):
+class BetaApplyPatchDeleteFileOperationParam(TypedDict, total=False):
     """Instruction for deleting an existing file via the apply_patch tool."""
     type: Required[Literal["delete_file"]]
     """The operation type. Always `delete_file`."""
@@ -606,7 +606,7 @@ class BetaApplyPatchDeleteFileOperationParamParam(TypedDict, total=False):
     """Path of the file to delete relative to the workspace root."""
 
 
-class BetaApplyPatchCreateFileOperationParamParam(TypedDict, total=False):
+class BetaApplyPatchCreateFileOperationParam(TypedDict, total=False):
     """Instruction for creating a new file via the apply_patch tool."""
     type: Required[Literal["create_file"]]
     """The operation type. Always `create_file`."""
@@ -616,20 +616,20 @@ class BetaApplyPatchCreateFileOperationParamParam(TypedDict, total=False):
     """Unified diff content to apply when creating the file."""
 
 
-BetaApplyPatchCallStatusParamParam: TypeAlias = "Literal['in_progress', 'completed']"
+BetaApplyPatchCallStatusParam: TypeAlias = "Literal['in_progress', 'completed']"
 """Status values reported for apply_patch tool calls."""
 
 
-class BetaFunctionShellCallOutputItemParamParam(TypedDict, total=False):
+class BetaFunctionShellCallOutputItemParam(TypedDict, total=False):
     """The streamed output items emitted by a shell tool call."""
-    agent: Beta_AgentTagParamParam | None
+    agent: Beta_AgentTagParam | None
     id: str | None
     call_id: Required[str]
     """The unique ID of the shell tool call generated by the model."""
     caller: _beta_responses.BetaToolCallCallerParamParam | None
     type: Required[Literal["shell_call_output"]]
     """The type of the item. Always `shell_call_output`."""
-    output: Required[Sequence[BetaFunctionShellCallOutputContentParamParam]]
+    output: Required[Sequence[BetaFunctionShellCallOutputContentParam]]
     """Captured chunks of stdout and stderr output, along with their associated outcomes."""
     status: BetaFunctionShellCallItemStatusParam | None
     max_output_length: int | None
@@ -639,21 +639,21 @@ BetaFunctionShellCallItemStatusParam: TypeAlias = "Literal['in_progress', 'compl
 """Status values reported for shell tool calls."""
 
 
-class BetaFunctionShellCallOutputContentParamParam(TypedDict, total=False):
+class BetaFunctionShellCallOutputContentParam(TypedDict, total=False):
     """Captured stdout and stderr for a portion of a shell tool call output."""
     stdout: Required[str]
     """Captured stdout output for the shell call."""
     stderr: Required[str]
     """Captured stderr output for the shell call."""
-    outcome: Required[BetaFunctionShellCallOutputOutcomeParamParam]
+    outcome: Required[BetaFunctionShellCallOutputOutcomeParam]
     """The exit or timeout outcome associated with this shell call."""
 
 
-BetaFunctionShellCallOutputOutcomeParamParam: TypeAlias = "BetaFunctionShellCallOutputTimeoutOutcomeParamParam | BetaFunctionShellCallOutputExitOutcomeParamParam"
+BetaFunctionShellCallOutputOutcomeParam: TypeAlias = "BetaFunctionShellCallOutputTimeoutOutcomeParam | BetaFunctionShellCallOutputExitOutcomeParam"
 """The exit or timeout outcome associated with this shell call."""
 
 
-class BetaFunctionShellCallOutputExitOutcomeParamParam(TypedDict, total=False):
+class BetaFunctionShellCallOutputExitOutcomeParam(TypedDict, total=False):
     """Indicates that the shell commands finished and returned an exit code."""
     type: Required[Literal["exit"]]
     """The outcome type. Always `exit`."""
@@ -661,28 +661,28 @@ class BetaFunctionShellCallOutputExitOutcomeParamParam(TypedDict, total=False):
     """The exit code returned by the shell process."""
 
 
-class BetaFunctionShellCallOutputTimeoutOutcomeParamParam(TypedDict, total=False):
+class BetaFunctionShellCallOutputTimeoutOutcomeParam(TypedDict, total=False):
     """Indicates that the shell call exceeded its configured time limit."""
     type: Required[Literal["timeout"]]
     """The outcome type. Always `timeout`."""
 
 
-class BetaFunctionShellCallItemParamParam(TypedDict, total=False):
+class BetaFunctionShellCallItemParam(TypedDict, total=False):
     """A tool representing a request to execute one or more shell commands."""
-    agent: Beta_AgentTagParamParam | None
+    agent: Beta_AgentTagParam | None
     id: str | None
     call_id: Required[str]
     """The unique ID of the shell tool call generated by the model."""
     caller: _beta_responses.BetaToolCallCallerParamParam | None
     type: Required[Literal["shell_call"]]
     """The type of the item. Always `shell_call`."""
-    action: Required[BetaFunctionShellActionParamParam]
+    action: Required[BetaFunctionShellActionParam]
     """The shell commands and limits that describe how to run the tool call."""
     status: BetaFunctionShellCallItemStatusParam | None
-    environment: _beta_responses.BetaLocalEnvironmentParamParam | _beta_responses.BetaContainerReferenceParamParam | None
+    environment: _beta_responses.BetaLocalEnvironmentParam | _beta_responses.BetaContainerReferenceParam | None
 
 
-class BetaFunctionShellActionParamParam(TypedDict, total=False):
+class BetaFunctionShellActionParam(TypedDict, total=False):
     """Commands and limits describing how to run the shell tool call."""
     commands: Required[Sequence[str]]
     """Ordered shell commands for the execution environment to run."""
@@ -690,10 +690,10 @@ class BetaFunctionShellActionParamParam(TypedDict, total=False):
     max_output_length: int | None
 
 
-class BetaCompactionSummaryItemParamParam(TypedDict, total=False):
+class BetaCompactionSummaryItemParam(TypedDict, total=False):
     """A compaction item generated by the `v1/responses/compact` API (https://platform.openai.com/docs/api-reference/responses/compact).
     """
-    agent: Beta_AgentTagParamParam | None
+    agent: Beta_AgentTagParam | None
     id: str | None
     type: Required[Literal["compaction"]]
     """The type of the item. Always `compaction`."""
@@ -701,8 +701,8 @@ class BetaCompactionSummaryItemParamParam(TypedDict, total=False):
     """The encrypted content of the compaction summary."""
 
 
-class BetaAdditionalToolsItemParamParam(TypedDict, total=False):
-    agent: Beta_AgentTagParamParam | None
+class BetaAdditionalToolsItemParam(TypedDict, total=False):
+    agent: Beta_AgentTagParam | None
     id: str | None
     type: Required[Literal["additional_tools"]]
     """The item type. Always `additional_tools`."""
@@ -712,8 +712,8 @@ class BetaAdditionalToolsItemParamParam(TypedDict, total=False):
     """A list of additional tools made available at this item."""
 
 
-class BetaToolSearchOutputItemParamParam(TypedDict, total=False):
-    agent: Beta_AgentTagParamParam | None
+class BetaToolSearchOutputItemParam(TypedDict, total=False):
+    agent: Beta_AgentTagParam | None
     id: str | None
     call_id: str | None
     type: Required[Literal["tool_search_output"]]
@@ -728,21 +728,21 @@ class BetaToolSearchOutputItemParamParam(TypedDict, total=False):
 BetaFunctionCallItemStatusParam: TypeAlias = "Literal['in_progress', 'completed', 'incomplete']"
 
 
-class BetaToolSearchCallItemParamParam(TypedDict, total=False):
-    agent: Beta_AgentTagParamParam | None
+class BetaToolSearchCallItemParam(TypedDict, total=False):
+    agent: Beta_AgentTagParam | None
     id: str | None
     call_id: str | None
     type: Required[Literal["tool_search_call"]]
     """The item type. Always `tool_search_call`."""
     execution: _beta_responses.BetaToolSearchExecutionTypeParam
     """Whether tool search was executed by the server or by the client."""
-    arguments: Required[_beta_responses.BetaEmptyModelParamParam]
+    arguments: Required[_beta_responses.BetaEmptyModelParam]
     """The arguments supplied to the tool search call."""
     status: BetaFunctionCallItemStatusParam | None
 
 
-class BetaMultiAgentCallOutputItemParamParam(TypedDict, total=False):
-    agent: Beta_AgentTagParamParam | None
+class BetaMultiAgentCallOutputItemParam(TypedDict, total=False):
+    agent: Beta_AgentTagParam | None
     id: str | None
     call_id: Required[str]
     """The unique ID of the multi-agent call."""
@@ -759,11 +759,11 @@ class BetaOutputTextContentParamParam(TypedDict, total=False):
     """The content type. Always `output_text`."""
     text: Required[str]
     """The text content."""
-    annotations: Sequence[BetaFileCitationParamParam | BetaUrlCitationParamParam | BetaContainerFileCitationParamParam]
+    annotations: Sequence[BetaFileCitationParam | BetaUrlCitationParam | BetaContainerFileCitationParam]
     """Citations associated with the text content."""
 
 
-class BetaContainerFileCitationParamParam(TypedDict, total=False):
+class BetaContainerFileCitationParam(TypedDict, total=False):
     type: Required[Literal["container_file_citation"]]
     """The citation type. Always `container_file_citation`."""
     start_index: Required[int]
@@ -778,7 +778,7 @@ class BetaContainerFileCitationParamParam(TypedDict, total=False):
     """The filename of the container file cited."""
 
 
-class BetaUrlCitationParamParam(TypedDict, total=False):
+class BetaUrlCitationParam(TypedDict, total=False):
     type: Required[Literal["url_citation"]]
     """The citation type. Always `url_citation`."""
     start_index: Required[int]
@@ -791,7 +791,7 @@ class BetaUrlCitationParamParam(TypedDict, total=False):
     """The title of the cited resource."""
 
 
-class BetaFileCitationParamParam(TypedDict, total=False):
+class BetaFileCitationParam(TypedDict, total=False):
     type: Required[Literal["file_citation"]]
     """The citation type. Always `file_citation`."""
     index: Required[int]
@@ -805,8 +805,8 @@ class BetaFileCitationParamParam(TypedDict, total=False):
 BetaMultiAgentAction1Param: TypeAlias = "Literal['spawn_agent', 'interrupt_agent', 'list_agents', 'send_message', 'followup_task', 'wait_agent']"
 
 
-class BetaMultiAgentCallItemParamParam(TypedDict, total=False):
-    agent: Beta_AgentTagParamParam | None
+class BetaMultiAgentCallItemParam(TypedDict, total=False):
+    agent: Beta_AgentTagParam | None
     id: str | None
     call_id: Required[str]
     """The unique ID linking this call to its output."""
@@ -818,9 +818,9 @@ class BetaMultiAgentCallItemParamParam(TypedDict, total=False):
     """The action arguments as a JSON string."""
 
 
-class BetaAgentMessageItemParamParam(TypedDict, total=False):
+class BetaAgentMessageItemParam(TypedDict, total=False):
     """A message routed between agents."""
-    agent: Beta_AgentTagParamParam | None
+    agent: Beta_AgentTagParam | None
     id: str | None
     type: Required[Literal["agent_message"]]
     """The item type. Always `agent_message`."""
@@ -828,11 +828,11 @@ class BetaAgentMessageItemParamParam(TypedDict, total=False):
     """The sending agent identity."""
     recipient: Required[str]
     """The destination agent identity."""
-    content: Required[Sequence[BetaInputTextContentParamParam | BetaInputImageContentParamAutoParamParam | BetaEncryptedContentParamParam]]
+    content: Required[Sequence[BetaInputTextContentParamParam | BetaInputImageContentParamAutoParam | BetaEncryptedContentParam]]
     """Plaintext, image, or encrypted content sent between agents."""
 
 
-class BetaEncryptedContentParamParam(TypedDict, total=False):
+class BetaEncryptedContentParam(TypedDict, total=False):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
     type: Required[Literal["encrypted_content"]]
     """The type of the input item. Always `encrypted_content`."""
@@ -840,7 +840,7 @@ class BetaEncryptedContentParamParam(TypedDict, total=False):
     """Opaque encrypted content."""
 
 
-class BetaInputImageContentParamAutoParamParam(TypedDict, total=False):
+class BetaInputImageContentParamAutoParam(TypedDict, total=False):
     """An image input to the model. Learn about image inputs (https://platform.openai.com/docs/guides/vision)
     """
     type: Required[Literal["input_image"]]
@@ -848,10 +848,10 @@ class BetaInputImageContentParamAutoParamParam(TypedDict, total=False):
     image_url: str | None
     file_id: str | None
     detail: BetaDetailEnumParam | None
-    prompt_cache_breakpoint: BetaPromptCacheBreakpointParamParam | None
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointParam | None
 
 
-class BetaPromptCacheBreakpointParamParam(TypedDict, total=False):
+class BetaPromptCacheBreakpointParam(TypedDict, total=False):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
     """
     mode: Required[Literal["explicit"]]
@@ -867,17 +867,17 @@ class BetaInputTextContentParamParam(TypedDict, total=False):
     """The type of the input item. Always `input_text`."""
     text: Required[str]
     """The text input to the model."""
-    prompt_cache_breakpoint: BetaPromptCacheBreakpointParamParam | None
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointParam | None
 
 
-class BetaFunctionCallOutputItemParamParam(TypedDict, total=False):
+class BetaFunctionCallOutputItemParam(TypedDict, total=False):
     """The output of a function tool call."""
-    agent: Beta_AgentTagParamParam | None
+    agent: Beta_AgentTagParam | None
     id: str | None
     call_id: str | None
     type: Required[Literal["function_call_output"]]
     """The type of the function tool call output. Always `function_call_output`."""
-    output: Required[str | Sequence[BetaInputTextContentParamParam | BetaInputImageContentParamAutoParamParam | BetaInputFileContentParamParam]]
+    output: Required[str | Sequence[BetaInputTextContentParamParam | BetaInputImageContentParamAutoParam | BetaInputFileContentParamParam]]
     """Text, image, or file output of the function tool call."""
     name: str | None
     namespace: str | None
@@ -896,15 +896,15 @@ class BetaInputFileContentParamParam(TypedDict, total=False):
     detail: BetaFileDetailEnumParam
     """The detail level of the file to be sent to the model. Use `auto` to let the system select the detail level; for GPT-5.6 and later models, `auto` uses high-quality rendering, which may increase input token usage. Use `low` for lower-cost rendering, or `high` to render the file at higher quality.
     """
-    prompt_cache_breakpoint: BetaPromptCacheBreakpointParamParam | None
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointParam | None
 
 
 BetaFileDetailEnumParam: TypeAlias = "Literal['auto', 'low', 'high']"
 
 
-class BetaComputerCallOutputItemParamParam(TypedDict, total=False):
+class BetaComputerCallOutputItemParam(TypedDict, total=False):
     """The output of a computer tool call."""
-    agent: Beta_AgentTagParamParam | None
+    agent: Beta_AgentTagParam | None
     id: str | None
     call_id: Required[str]
     """The ID of the computer tool call that produced the output."""
@@ -912,7 +912,7 @@ class BetaComputerCallOutputItemParamParam(TypedDict, total=False):
     """The type of the computer tool call output. Always `computer_call_output`."""
     output: Required[_beta_responses.BetaComputerScreenshotImageParam]
     """A computer screenshot image used with the computer use tool."""
-    acknowledged_safety_checks: Sequence[_beta_responses.BetaComputerCallSafetyCheckParamParam] | None
+    acknowledged_safety_checks: Sequence[_beta_responses.BetaComputerCallSafetyCheckParam] | None
     status: BetaFunctionCallItemStatusParam | None
 
 

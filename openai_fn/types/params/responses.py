@@ -25,13 +25,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CompactResponseMethodPublicBodyParam",
-    "ContextManagementParamParam",
-    "ConversationParamParam",
+    "ContextManagementParam",
+    "ConversationParam",
     "ConversationParam_2Param",
     "CreateResponseParam",
     "FunctionToolCallParam",
     "InputContentParam",
-    "InputParamParam",
+    "InputParam",
     "MessagePhaseParam",
     "ModelIdsCompactionParam",
     "ModelIdsResponsesParam",
@@ -43,16 +43,16 @@ __all__ = [
     "ReasoningParam",
     "ResponseStreamOptions2Param",
     "ResponseStreamOptionsParam",
-    "ResponseTextParamParam",
+    "ResponseTextParam",
     "ServiceTierEnumParam",
     "ServiceTierResponsesParam",
-    "SpecificApplyPatchParamParam",
-    "SpecificFunctionShellParamParam",
-    "SpecificProgrammaticToolCallingParamParam",
+    "SpecificApplyPatchParam",
+    "SpecificFunctionShellParam",
+    "SpecificProgrammaticToolCallingParam",
     "TokenCountsBodyParam",
     "ToolChoiceAllowedParam",
     "ToolChoiceCustomParam",
-    "ToolChoiceParamParam",
+    "ToolChoiceParam",
     "ToolChoiceTypesParam",
     "ToolsArrayParam",
     "TruncationEnumParam",
@@ -60,7 +60,7 @@ __all__ = [
 
 
 
-ConversationParamParam: TypeAlias = "str | ConversationParam_2Param"
+ConversationParam: TypeAlias = "str | ConversationParam_2Param"
 """The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request.
 Input items and output items from this response are automatically added to this conversation after this response completes.
 """
@@ -84,7 +84,7 @@ class CreateResponseParam(TypedDict, total=False):
     safety_identifier: str | None
     prompt_cache_key: str | None
     prompt_cache_retention: Literal["in_memory", "24h"] | None
-    prompt_cache_options: _shared_chat_responses.PromptCacheOptionsParamParam
+    prompt_cache_options: _shared_chat_responses.PromptCacheOptionsParam
     """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints.
     """
     previous_response_id: str | None
@@ -96,7 +96,7 @@ class CreateResponseParam(TypedDict, total=False):
     """
     background: bool | None
     max_tool_calls: int | None
-    text: ResponseTextParamParam
+    text: ResponseTextParam
     """Configuration options for a text response from the model. Can be plain
     text or structured JSON data. Learn more:
     - Text inputs and outputs (https://platform.openai.com/docs/guides/text)
@@ -110,7 +110,7 @@ class CreateResponseParam(TypedDict, total=False):
     - **Built-in tools**: Tools that are provided by OpenAI that extend the
       model's capabilities, like web search ( …
     """
-    tool_choice: ToolChoiceParamParam
+    tool_choice: ToolChoiceParam
     """How the model should select which tool (or tools) to use when generating
     a response. See the `tools` parameter to see how to specify which tools
     the model can call.
@@ -119,7 +119,7 @@ class CreateResponseParam(TypedDict, total=False):
     service_tier: ServiceTierResponsesParam
     truncation: Literal["auto", "disabled"] | None
     reasoning: ReasoningParam | None
-    input: InputParamParam
+    input: InputParam
     """Text, image, or file inputs to the model, used to generate a response.
 
     Learn more:
@@ -132,11 +132,11 @@ class CreateResponseParam(TypedDict, total=False):
     parallel_tool_calls: bool | None
     store: bool | None
     instructions: str | None
-    moderation: _shared_chat_responses.ModerationParamParam | None
+    moderation: _shared_chat_responses.ModerationParam | None
     stream: bool | None
     stream_options: ResponseStreamOptionsParam
-    conversation: ConversationParamParam | None
-    context_management: Sequence[ContextManagementParamParam] | None
+    conversation: ConversationParam | None
+    context_management: Sequence[ContextManagementParam] | None
     max_output_tokens: int | None
 
 
@@ -166,7 +166,7 @@ class FunctionToolCallParam(TypedDict, total=False):
 InputContentParam: TypeAlias = "_shared_conversations_evals_5_b6a5de.InputTextContentParam | _shared_conversations_realtime_responses.InputImageContentParam | _shared_conversations_realtime_responses.InputFileContentParam"
 
 
-InputParamParam: TypeAlias = "str | Sequence[_shared_conversations_responses.InputItemParam]"
+InputParam: TypeAlias = "str | Sequence[_shared_conversations_responses.InputItemParam]"
 """Text, image, or file inputs to the model, used to generate a response.
 
 Learn more:
@@ -244,7 +244,7 @@ class ResponseStreamOptions2Param(TypedDict, total=False):
 ResponseStreamOptionsParam: TypeAlias = "ResponseStreamOptions2Param | None"
 
 
-class ResponseTextParamParam(TypedDict, total=False):
+class ResponseTextParam(TypedDict, total=False):
     """Configuration options for a text response from the model. Can be plain
     text or structured JSON data. Learn more:
     - Text inputs and outputs (https://platform.openai.com/docs/guides/text)
@@ -296,7 +296,7 @@ class ToolChoiceCustomParam(TypedDict, total=False):
     """The name of the custom tool to call."""
 
 
-ToolChoiceParamParam: TypeAlias = "_shared_realtime_responses.ToolChoiceOptionsParam | ToolChoiceAllowedParam | ToolChoiceTypesParam | _shared_realtime_responses.ToolChoiceFunctionParam | _shared_realtime_responses.ToolChoiceMCPParam | ToolChoiceCustomParam | SpecificProgrammaticToolCallingParamParam | SpecificApplyPatchParamParam | SpecificFunctionShellParamParam"
+ToolChoiceParam: TypeAlias = "_shared_realtime_responses.ToolChoiceOptionsParam | ToolChoiceAllowedParam | ToolChoiceTypesParam | _shared_realtime_responses.ToolChoiceFunctionParam | _shared_realtime_responses.ToolChoiceMCPParam | ToolChoiceCustomParam | SpecificProgrammaticToolCallingParam | SpecificApplyPatchParam | SpecificFunctionShellParam"
 """How the model should select which tool (or tools) to use when generating
 a response. See the `tools` parameter to see how to specify which tools
 the model can call.
@@ -336,18 +336,18 @@ We support the following categories of tools:
 """
 
 
-class SpecificProgrammaticToolCallingParamParam(TypedDict, total=False):
+class SpecificProgrammaticToolCallingParam(TypedDict, total=False):
     type: Required[Literal["programmatic_tool_calling"]]
     """The tool to call. Always `programmatic_tool_calling`."""
 
 
-class SpecificApplyPatchParamParam(TypedDict, total=False):
+class SpecificApplyPatchParam(TypedDict, total=False):
     """Forces the model to call the apply_patch tool when executing a tool call."""
     type: Required[Literal["apply_patch"]]
     """The tool to call. Always `apply_patch`."""
 
 
-class SpecificFunctionShellParamParam(TypedDict, total=False):
+class SpecificFunctionShellParam(TypedDict, total=False):
     """Forces the model to call the shell tool when a tool call is required."""
     type: Required[Literal["shell"]]
     """The tool to call. Always `shell`."""
@@ -362,7 +362,7 @@ class ConversationParam_2Param(TypedDict, total=False):
     """The unique ID of the conversation."""
 
 
-class ContextManagementParamParam(TypedDict, total=False):
+class ContextManagementParam(TypedDict, total=False):
     type: Required[str]
     """The context management entry type. Currently only 'compaction' is supported."""
     compact_threshold: int | None
@@ -379,7 +379,7 @@ class TokenCountsBodyParam(TypedDict, total=False):
     input: str | Sequence[_shared_conversations_responses.InputItemParam] | None
     previous_response_id: str | None
     tools: Sequence[_shared_conversations_evals_responses.ToolParam] | None
-    text: ResponseTextParamParam | None
+    text: ResponseTextParam | None
     reasoning: ReasoningParam | None
     truncation: TruncationEnumParam
     """The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation.
@@ -388,8 +388,8 @@ class TokenCountsBodyParam(TypedDict, total=False):
     personality: PersonalityEnumParam
     """A model-owned style preset to apply to this request. Omit this parameter to use the model's default style. Supported values may expand over time. Values must be at most 64 characters.
     """
-    conversation: ConversationParamParam | None
-    tool_choice: ToolChoiceParamParam | None
+    conversation: ConversationParam | None
+    tool_choice: ToolChoiceParam | None
     parallel_tool_calls: bool | None
 
 
@@ -408,5 +408,5 @@ class CompactResponseMethodPublicBodyParam(TypedDict, total=False):
     instructions: str | None
     prompt_cache_key: str | None
     prompt_cache_retention: PromptCacheRetentionEnumParam | None
-    prompt_cache_options: _shared_chat_responses.PromptCacheOptionsParamParam | None
+    prompt_cache_options: _shared_chat_responses.PromptCacheOptionsParam | None
     service_tier: ServiceTierEnumParam | None

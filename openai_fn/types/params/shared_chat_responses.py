@@ -14,12 +14,12 @@ if TYPE_CHECKING:
     from ...core.multipart import FileInput
 
 __all__ = [
-    "ModerationConfigParamParam",
+    "ModerationConfigParam",
     "ModerationModeParam",
-    "ModerationParamParam",
-    "ModerationPolicyParamParam",
+    "ModerationParam",
+    "ModerationPolicyParam",
     "PromptCacheModeEnumParam",
-    "PromptCacheOptionsParamParam",
+    "PromptCacheOptionsParam",
     "PromptCacheTTLEnumParam",
     "VerbosityParam",
 ]
@@ -35,7 +35,7 @@ PromptCacheTTLEnumParam: TypeAlias = "Literal['30m']"
 PromptCacheModeEnumParam: TypeAlias = "Literal['implicit', 'explicit']"
 
 
-class PromptCacheOptionsParamParam(TypedDict, total=False):
+class PromptCacheOptionsParam(TypedDict, total=False):
     """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the prompt caching guide (https://platform.openai.com/docs/guides/prompt-caching) for current details.
     """
     ttl: PromptCacheTTLEnumParam
@@ -49,19 +49,19 @@ class PromptCacheOptionsParamParam(TypedDict, total=False):
 ModerationModeParam: TypeAlias = "Literal['score', 'block']"
 
 
-class ModerationConfigParamParam(TypedDict, total=False):
+class ModerationConfigParam(TypedDict, total=False):
     """The moderation policy for the response input."""
     mode: Required[ModerationModeParam]
 
 
-class ModerationPolicyParamParam(TypedDict, total=False):
+class ModerationPolicyParam(TypedDict, total=False):
     """The policy to apply to moderated response input and output."""
-    input: ModerationConfigParamParam | None
-    output: ModerationConfigParamParam | None
+    input: ModerationConfigParam | None
+    output: ModerationConfigParam | None
 
 
-class ModerationParamParam(TypedDict, total=False):
+class ModerationParam(TypedDict, total=False):
     """Configuration for running moderation on the input and output of this response."""
     model: Required[str]
     """The moderation model to use for moderated completions, e.g. 'omni-moderation-latest'."""
-    policy: ModerationPolicyParamParam | None
+    policy: ModerationPolicyParam | None

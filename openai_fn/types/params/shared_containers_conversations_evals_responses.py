@@ -14,17 +14,17 @@ if TYPE_CHECKING:
     from ...core.multipart import FileInput
 
 __all__ = [
-    "ContainerNetworkPolicyAllowlistParamParam",
-    "ContainerNetworkPolicyDisabledParamParam",
-    "ContainerNetworkPolicyDomainSecretParamParam",
-    "InlineSkillParamParam",
-    "InlineSkillSourceParamParam",
-    "SkillReferenceParamParam",
+    "ContainerNetworkPolicyAllowlistParam",
+    "ContainerNetworkPolicyDisabledParam",
+    "ContainerNetworkPolicyDomainSecretParam",
+    "InlineSkillParam",
+    "InlineSkillSourceParam",
+    "SkillReferenceParam",
 ]
 
 
 
-class SkillReferenceParamParam(TypedDict, total=False):
+class SkillReferenceParam(TypedDict, total=False):
     type: Required[Literal["skill_reference"]]
     """References a skill created with the /v1/skills endpoint."""
     skill_id: Required[str]
@@ -33,7 +33,7 @@ class SkillReferenceParamParam(TypedDict, total=False):
     """Optional skill version. Use a positive integer or 'latest'. Omit for default."""
 
 
-class InlineSkillSourceParamParam(TypedDict, total=False):
+class InlineSkillSourceParam(TypedDict, total=False):
     """Inline skill payload"""
     type: Required[Literal["base64"]]
     """The type of the inline skill source. Must be `base64`."""
@@ -43,23 +43,23 @@ class InlineSkillSourceParamParam(TypedDict, total=False):
     """Base64-encoded skill zip bundle."""
 
 
-class InlineSkillParamParam(TypedDict, total=False):
+class InlineSkillParam(TypedDict, total=False):
     type: Required[Literal["inline"]]
     """Defines an inline skill for this request."""
     name: Required[str]
     """The name of the skill."""
     description: Required[str]
     """The description of the skill."""
-    source: Required[InlineSkillSourceParamParam]
+    source: Required[InlineSkillSourceParam]
     """Inline skill payload"""
 
 
-class ContainerNetworkPolicyDisabledParamParam(TypedDict, total=False):
+class ContainerNetworkPolicyDisabledParam(TypedDict, total=False):
     type: Required[Literal["disabled"]]
     """Disable outbound network access. Always `disabled`."""
 
 
-class ContainerNetworkPolicyDomainSecretParamParam(TypedDict, total=False):
+class ContainerNetworkPolicyDomainSecretParam(TypedDict, total=False):
     domain: Required[str]
     """The domain associated with the secret."""
     name: Required[str]
@@ -68,10 +68,10 @@ class ContainerNetworkPolicyDomainSecretParamParam(TypedDict, total=False):
     """The secret value to inject for the domain."""
 
 
-class ContainerNetworkPolicyAllowlistParamParam(TypedDict, total=False):
+class ContainerNetworkPolicyAllowlistParam(TypedDict, total=False):
     type: Required[Literal["allowlist"]]
     """Allow outbound network access only to specified domains. Always `allowlist`."""
     allowed_domains: Required[Sequence[str]]
     """A list of allowed domains when type is `allowlist`."""
-    domain_secrets: Sequence[ContainerNetworkPolicyDomainSecretParamParam]
+    domain_secrets: Sequence[ContainerNetworkPolicyDomainSecretParam]
     """Optional domain-scoped secrets for allowlisted domains."""

@@ -18,23 +18,23 @@ if TYPE_CHECKING:
     from . import shared_conversations_evals_realtime_responses as _shared_conversations_evals_realtime_responses
 
 __all__ = [
-    "ApplyPatchToolParamParam",
+    "ApplyPatchToolParam",
     "ApproximateLocationParam",
-    "AutoCodeInterpreterToolParamParam",
+    "AutoCodeInterpreterToolParam",
     "CodeInterpreterToolParam",
     "ComputerEnvironmentParam",
     "ComputerToolParam",
     "ComputerUsePreviewToolParam",
-    "ContainerAutoParamParam",
+    "ContainerAutoParam",
     "ContainerMemoryLimitParam",
-    "ContainerReferenceParamParam",
-    "CustomGrammarFormatParamParam",
-    "CustomTextFormatParamParam",
-    "CustomToolParamParam",
-    "EmptyModelParamParam",
+    "ContainerReferenceParam",
+    "CustomGrammarFormatParam",
+    "CustomTextFormatParam",
+    "CustomToolParam",
+    "EmptyModelParam",
     "FileSearchToolParam",
     "FiltersParam",
-    "FunctionShellToolParamParam",
+    "FunctionShellToolParam",
     "FunctionToolParam",
     "FunctionToolParamParam",
     "GrammarSyntax1Param",
@@ -42,18 +42,18 @@ __all__ = [
     "ImageGenActionEnumParam",
     "ImageGenToolInputImageMaskParam",
     "ImageGenToolParam",
-    "LocalEnvironmentParamParam",
-    "LocalShellToolParamParam",
-    "LocalSkillParamParam",
-    "NamespaceToolParamParam",
-    "ProgrammaticToolCallingParamParam",
+    "LocalEnvironmentParam",
+    "LocalShellToolParam",
+    "LocalSkillParam",
+    "NamespaceToolParam",
+    "ProgrammaticToolCallingParam",
     "RankerVersionTypeParam",
     "RankingOptionsParam",
     "SearchContentTypeParam",
     "SearchContextSizeParam",
     "ToolParam",
     "ToolSearchExecutionTypeParam",
-    "ToolSearchToolParamParam",
+    "ToolSearchToolParam",
     "WebSearchApproximateLocation2Param",
     "WebSearchApproximateLocationParam",
     "WebSearchPreviewToolParam",
@@ -67,7 +67,7 @@ class CodeInterpreterToolParam(TypedDict, total=False):
     """A tool that runs Python code to help generate a response to a prompt."""
     type: Required[Literal["code_interpreter"]]
     """The type of the code interpreter tool. Always `code_interpreter`."""
-    container: Required[str | AutoCodeInterpreterToolParamParam]
+    container: Required[str | AutoCodeInterpreterToolParam]
     """The code interpreter container. Can be a container ID or an object that
     specifies uploaded file IDs to make available to your code, along with an
     optional `memory_limit` setting.
@@ -123,7 +123,7 @@ class ImageGenToolInputImageMaskParam(TypedDict, total=False):
     """File ID for the mask image."""
 
 
-ToolParam: TypeAlias = "FunctionToolParam | FileSearchToolParam | ComputerToolParam | ComputerUsePreviewToolParam | WebSearchToolParam | _shared_conversations_evals_realtime_responses.MCPToolParam | CodeInterpreterToolParam | ProgrammaticToolCallingParamParam | ImageGenToolParam | LocalShellToolParamParam | FunctionShellToolParamParam | CustomToolParamParam | NamespaceToolParamParam | ToolSearchToolParamParam | WebSearchPreviewToolParam | ApplyPatchToolParamParam"
+ToolParam: TypeAlias = "FunctionToolParam | FileSearchToolParam | ComputerToolParam | ComputerUsePreviewToolParam | WebSearchToolParam | _shared_conversations_evals_realtime_responses.MCPToolParam | CodeInterpreterToolParam | ProgrammaticToolCallingParam | ImageGenToolParam | LocalShellToolParam | FunctionShellToolParam | CustomToolParam | NamespaceToolParam | ToolSearchToolParam | WebSearchPreviewToolParam | ApplyPatchToolParam"
 """A tool that can be used to generate a response."""
 
 
@@ -244,7 +244,7 @@ class ComputerUsePreviewToolParam(TypedDict, total=False):
 ContainerMemoryLimitParam: TypeAlias = "Literal['1g', '4g', '16g', '64g']"
 
 
-class AutoCodeInterpreterToolParamParam(TypedDict, total=False):
+class AutoCodeInterpreterToolParam(TypedDict, total=False):
     """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on.
     """
     type: Required[Literal["auto"]]
@@ -252,11 +252,11 @@ class AutoCodeInterpreterToolParamParam(TypedDict, total=False):
     file_ids: Sequence[str]
     """An optional list of uploaded files to make available to your code."""
     memory_limit: ContainerMemoryLimitParam | None
-    network_policy: _shared_containers_conversations_evals_responses.ContainerNetworkPolicyDisabledParamParam | _shared_containers_conversations_evals_responses.ContainerNetworkPolicyAllowlistParamParam
+    network_policy: _shared_containers_conversations_evals_responses.ContainerNetworkPolicyDisabledParam | _shared_containers_conversations_evals_responses.ContainerNetworkPolicyAllowlistParam
     """Network access policy for the container."""
 
 
-class ProgrammaticToolCallingParamParam(TypedDict, total=False):
+class ProgrammaticToolCallingParam(TypedDict, total=False):
     type: Required[Literal["programmatic_tool_calling"]]
     """The type of the tool. Always `programmatic_tool_calling`."""
 
@@ -264,25 +264,25 @@ class ProgrammaticToolCallingParamParam(TypedDict, total=False):
 ImageGenActionEnumParam: TypeAlias = "Literal['generate', 'edit', 'auto']"
 
 
-class LocalShellToolParamParam(TypedDict, total=False):
+class LocalShellToolParam(TypedDict, total=False):
     """A tool that allows the model to execute shell commands in a local environment."""
     type: Required[Literal["local_shell"]]
     """The type of the local shell tool. Always `local_shell`."""
 
 
-class ContainerAutoParamParam(TypedDict, total=False):
+class ContainerAutoParam(TypedDict, total=False):
     type: Required[Literal["container_auto"]]
     """Automatically creates a container for this request"""
     file_ids: Sequence[str]
     """An optional list of uploaded files to make available to your code."""
     memory_limit: ContainerMemoryLimitParam | None
-    network_policy: _shared_containers_conversations_evals_responses.ContainerNetworkPolicyDisabledParamParam | _shared_containers_conversations_evals_responses.ContainerNetworkPolicyAllowlistParamParam
+    network_policy: _shared_containers_conversations_evals_responses.ContainerNetworkPolicyDisabledParam | _shared_containers_conversations_evals_responses.ContainerNetworkPolicyAllowlistParam
     """Network access policy for the container."""
-    skills: Sequence[_shared_containers_conversations_evals_responses.SkillReferenceParamParam | _shared_containers_conversations_evals_responses.InlineSkillParamParam]
+    skills: Sequence[_shared_containers_conversations_evals_responses.SkillReferenceParam | _shared_containers_conversations_evals_responses.InlineSkillParam]
     """An optional list of skills referenced by id or inline data."""
 
 
-class LocalSkillParamParam(TypedDict, total=False):
+class LocalSkillParam(TypedDict, total=False):
     name: Required[str]
     """The name of the skill."""
     description: Required[str]
@@ -291,29 +291,29 @@ class LocalSkillParamParam(TypedDict, total=False):
     """The path to the directory containing the skill."""
 
 
-class LocalEnvironmentParamParam(TypedDict, total=False):
+class LocalEnvironmentParam(TypedDict, total=False):
     type: Required[Literal["local"]]
     """Use a local computer environment."""
-    skills: Sequence[LocalSkillParamParam]
+    skills: Sequence[LocalSkillParam]
     """An optional list of skills."""
 
 
-class ContainerReferenceParamParam(TypedDict, total=False):
+class ContainerReferenceParam(TypedDict, total=False):
     type: Required[Literal["container_reference"]]
     """References a container created with the /v1/containers endpoint"""
     container_id: Required[str]
     """The ID of the referenced container."""
 
 
-class FunctionShellToolParamParam(TypedDict, total=False):
+class FunctionShellToolParam(TypedDict, total=False):
     """A tool that allows the model to execute shell commands."""
     type: Required[Literal["shell"]]
     """The type of the shell tool. Always `shell`."""
-    environment: ContainerAutoParamParam | LocalEnvironmentParamParam | ContainerReferenceParamParam | None
+    environment: ContainerAutoParam | LocalEnvironmentParam | ContainerReferenceParam | None
     allowed_callers: Sequence[_shared_conversations_evals_realtime_responses.CallableToolAllowedCallerParam] | None
 
 
-class CustomTextFormatParamParam(TypedDict, total=False):
+class CustomTextFormatParam(TypedDict, total=False):
     """Unconstrained free-form text."""
     type: Required[Literal["text"]]
     """Unconstrained text format. Always `text`."""
@@ -322,7 +322,7 @@ class CustomTextFormatParamParam(TypedDict, total=False):
 GrammarSyntax1Param: TypeAlias = "Literal['lark', 'regex']"
 
 
-class CustomGrammarFormatParamParam(TypedDict, total=False):
+class CustomGrammarFormatParam(TypedDict, total=False):
     """A grammar defined by the user."""
     type: Required[Literal["grammar"]]
     """Grammar format. Always `grammar`."""
@@ -332,7 +332,7 @@ class CustomGrammarFormatParamParam(TypedDict, total=False):
     """The grammar definition."""
 
 
-class CustomToolParamParam(TypedDict, total=False):
+class CustomToolParam(TypedDict, total=False):
     """A custom tool that processes input using a specified format. Learn more about   custom tools (https://platform.openai.com/docs/guides/function-calling#custom-tools)
     """
     type: Required[Literal["custom"]]
@@ -341,20 +341,20 @@ class CustomToolParamParam(TypedDict, total=False):
     """The name of the custom tool, used to identify it in tool calls."""
     description: str
     """Optional description of the custom tool, used to provide more context."""
-    format: CustomTextFormatParamParam | CustomGrammarFormatParamParam
+    format: CustomTextFormatParam | CustomGrammarFormatParam
     """The input format for the custom tool. Default is unconstrained text."""
     defer_loading: bool
     """Whether this tool should be deferred and discovered via tool search."""
     allowed_callers: Sequence[_shared_conversations_evals_realtime_responses.CallableToolAllowedCallerParam] | None
 
 
-EmptyModelParamParam: TypeAlias = "dict[str, Any]"
+EmptyModelParam: TypeAlias = "dict[str, Any]"
 
 
 class FunctionToolParamParam(TypedDict, total=False):
     name: Required[str]
     description: str | None
-    parameters: EmptyModelParamParam | None
+    parameters: EmptyModelParam | None
     strict: bool | None
     type: Required[Literal["function"]]
     output_schema: dict[str, Any] | None
@@ -363,7 +363,7 @@ class FunctionToolParamParam(TypedDict, total=False):
     allowed_callers: Sequence[_shared_conversations_evals_realtime_responses.CallableToolAllowedCallerParam] | None
 
 
-class NamespaceToolParamParam(TypedDict, total=False):
+class NamespaceToolParam(TypedDict, total=False):
     """Groups function/custom tools under a shared namespace."""
     type: Required[Literal["namespace"]]
     """The type of the tool. Always `namespace`."""
@@ -371,18 +371,18 @@ class NamespaceToolParamParam(TypedDict, total=False):
     """The namespace name used in tool calls (for example, `crm`)."""
     description: Required[str]
     """A description of the namespace shown to the model."""
-    tools: Required[Sequence[FunctionToolParamParam | CustomToolParamParam]]
+    tools: Required[Sequence[FunctionToolParamParam | CustomToolParam]]
     """The function/custom tools available inside this namespace."""
 
 
-class ToolSearchToolParamParam(TypedDict, total=False):
+class ToolSearchToolParam(TypedDict, total=False):
     """Hosted or BYOT tool search configuration for deferred tools."""
     type: Required[Literal["tool_search"]]
     """The type of the tool. Always `tool_search`."""
     execution: ToolSearchExecutionTypeParam
     """Whether tool search is executed by the server or by the client."""
     description: str | None
-    parameters: EmptyModelParamParam | None
+    parameters: EmptyModelParam | None
 
 
 class ApproximateLocationParam(TypedDict, total=False):
@@ -413,7 +413,7 @@ class WebSearchPreviewToolParam(TypedDict, total=False):
     search_content_types: Sequence[SearchContentTypeParam]
 
 
-class ApplyPatchToolParamParam(TypedDict, total=False):
+class ApplyPatchToolParam(TypedDict, total=False):
     """Allows the assistant to create, delete, or update files using unified diffs."""
     type: Required[Literal["apply_patch"]]
     """The type of the tool. Always `apply_patch`."""

@@ -20,23 +20,23 @@ if TYPE_CHECKING:
 __all__ = [
     "AnnotationParam",
     "ClickButtonTypeParam",
-    "ClickParamParam",
+    "ClickParam",
     "CodeInterpreterOutputImageParam",
     "CodeInterpreterOutputLogsParam",
     "CodeInterpreterToolCallParam",
     "ComputerActionListParam",
     "ComputerActionParam",
-    "ComputerCallSafetyCheckParamParam",
+    "ComputerCallSafetyCheckParam",
     "ComputerScreenshotImageParam",
     "ComputerToolCallParam",
     "ContainerFileCitationBodyParam",
-    "CoordParamParam",
+    "CoordParam",
     "CustomToolCallOutputParam",
     "CustomToolCallParam",
     "DirectToolCallCallerParam",
     "DirectToolCallCallerParamParam",
     "DoubleClickActionParam",
-    "DragParamParam",
+    "DragParam",
     "FileCitationBodyParam",
     "FilePathParam",
     "FileSearchToolCallParam",
@@ -59,22 +59,22 @@ __all__ = [
     "MCPToolCallParam",
     "MCPToolCallStatusParam",
     "MCPToolExecutionErrorParam",
-    "MoveParamParam",
+    "MoveParam",
     "OutputTextContentParam",
     "ProgramToolCallCallerParam",
     "ProgramToolCallCallerParamParam",
     "ReasoningItemParam",
     "ReasoningTextContentParam",
     "RefusalContentParam",
-    "ScreenshotParamParam",
-    "ScrollParamParam",
+    "ScreenshotParam",
+    "ScrollParam",
     "SummaryTextContentParam",
     "ToolCallCallerParam",
     "ToolCallCallerParamParam",
     "TopLogProbParam",
-    "TypeParamParam",
+    "TypeParam",
     "UrlCitationBodyParam",
-    "WaitParamParam",
+    "WaitParam",
     "WebSearchActionFindParam",
     "WebSearchActionOpenPageParam",
     "WebSearchActionSearchParam",
@@ -99,7 +99,7 @@ class CodeInterpreterToolCallParam(TypedDict, total=False):
     outputs: Required[Sequence[CodeInterpreterOutputLogsParam | CodeInterpreterOutputImageParam] | None]
 
 
-ComputerActionParam: TypeAlias = "ClickParamParam | DoubleClickActionParam | DragParamParam | KeyPressActionParam | MoveParamParam | ScreenshotParamParam | ScrollParamParam | TypeParamParam | WaitParamParam"
+ComputerActionParam: TypeAlias = "ClickParam | DoubleClickActionParam | DragParam | KeyPressActionParam | MoveParam | ScreenshotParam | ScrollParam | TypeParam | WaitParam"
 
 
 ComputerActionListParam: TypeAlias = "Sequence[ComputerActionParam]"
@@ -135,7 +135,7 @@ class ComputerToolCallParam(TypedDict, total=False):
     """Flattened batched actions for `computer_use`. Each action includes an
     `type` discriminator and action-specific fields.
     """
-    pending_safety_checks: Required[Sequence[ComputerCallSafetyCheckParamParam]]
+    pending_safety_checks: Required[Sequence[ComputerCallSafetyCheckParam]]
     """The pending safety checks for the computer call."""
     status: Required[Literal["in_progress", "completed", "incomplete"]]
     """The status of the item. One of `in_progress`, `completed`, or
@@ -228,7 +228,7 @@ class ImageGenToolCallParam(TypedDict, total=False):
     result: Required[str | None]
 
 
-InputItemParam: TypeAlias = "_extras.EasyInputMessageParam | _extras.ItemParam | _extras.CompactionTriggerItemParamParam | _extras.ItemReferenceParamParam | _extras.ProgramItemParamParam | _extras.ProgramOutputItemParamParam"
+InputItemParam: TypeAlias = "_extras.EasyInputMessageParam | _extras.ItemParam | _extras.CompactionTriggerItemParam | _extras.ItemReferenceParam | _extras.ProgramItemParam | _extras.ProgramOutputItemParam"
 
 
 class LocalShellToolCallParam(TypedDict, total=False):
@@ -533,7 +533,7 @@ ToolCallCallerParamParam: TypeAlias = "DirectToolCallCallerParamParam | ProgramT
 ClickButtonTypeParam: TypeAlias = "Literal['left', 'right', 'wheel', 'back', 'forward']"
 
 
-class ClickParamParam(TypedDict, total=False):
+class ClickParam(TypedDict, total=False):
     """A click action."""
     type: Required[Literal["click"]]
     """Specifies the event type. For a click action, this property is always `click`."""
@@ -559,7 +559,7 @@ class DoubleClickActionParam(TypedDict, total=False):
     keys: Required[Sequence[str] | None]
 
 
-class CoordParamParam(TypedDict, total=False):
+class CoordParam(TypedDict, total=False):
     """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
     x: Required[int]
     """The x-coordinate."""
@@ -567,11 +567,11 @@ class CoordParamParam(TypedDict, total=False):
     """The y-coordinate."""
 
 
-class DragParamParam(TypedDict, total=False):
+class DragParam(TypedDict, total=False):
     """A drag action."""
     type: Required[Literal["drag"]]
     """Specifies the event type. For a drag action, this property is always set to `drag`."""
-    path: Required[Sequence[CoordParamParam]]
+    path: Required[Sequence[CoordParam]]
     """An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg
     ```
     [
@@ -592,7 +592,7 @@ class KeyPressActionParam(TypedDict, total=False):
     """
 
 
-class MoveParamParam(TypedDict, total=False):
+class MoveParam(TypedDict, total=False):
     """A mouse move action."""
     type: Required[Literal["move"]]
     """Specifies the event type. For a move action, this property is always set to `move`."""
@@ -603,13 +603,13 @@ class MoveParamParam(TypedDict, total=False):
     keys: Sequence[str] | None
 
 
-class ScreenshotParamParam(TypedDict, total=False):
+class ScreenshotParam(TypedDict, total=False):
     """A screenshot action."""
     type: Required[Literal["screenshot"]]
     """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
 
 
-class ScrollParamParam(TypedDict, total=False):
+class ScrollParam(TypedDict, total=False):
     """A scroll action."""
     type: Required[Literal["scroll"]]
     """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
@@ -624,7 +624,7 @@ class ScrollParamParam(TypedDict, total=False):
     keys: Sequence[str] | None
 
 
-class TypeParamParam(TypedDict, total=False):
+class TypeParam(TypedDict, total=False):
     """An action to type in text."""
     type: Required[Literal["type"]]
     """Specifies the event type. For a type action, this property is always set to `type`."""
@@ -632,13 +632,13 @@ class TypeParamParam(TypedDict, total=False):
     """The text to type."""
 
 
-class WaitParamParam(TypedDict, total=False):
+class WaitParam(TypedDict, total=False):
     """A wait action."""
     type: Required[Literal["wait"]]
     """Specifies the event type. For a wait action, this property is always set to `wait`."""
 
 
-class ComputerCallSafetyCheckParamParam(TypedDict, total=False):
+class ComputerCallSafetyCheckParam(TypedDict, total=False):
     """A pending safety check for the computer call."""
     id: Required[str]
     """The ID of the pending safety check."""

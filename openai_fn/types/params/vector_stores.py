@@ -17,13 +17,13 @@ if TYPE_CHECKING:
     from . import shared_conversations_responses_vector_stores as _shared_conversations_responses_vector_stores
 
 __all__ = [
-    "AutoChunkingStrategyRequestParamParam",
-    "ChunkingStrategyRequestParamParam",
+    "AutoChunkingStrategyRequestParam",
+    "ChunkingStrategyRequestParam",
     "CreateVectorStoreFileBatchRequestParam",
     "CreateVectorStoreFileRequestParam",
     "CreateVectorStoreRequestParam",
     "StaticChunkingStrategyParam",
-    "StaticChunkingStrategyRequestParamParam",
+    "StaticChunkingStrategyRequestParam",
     "UpdateVectorStoreFileAttributesRequestParam",
     "UpdateVectorStoreRequestParam",
     "VectorStoreExpirationAfterParam",
@@ -33,14 +33,14 @@ __all__ = [
 
 
 
-class AutoChunkingStrategyRequestParamParam(TypedDict, total=False):
+class AutoChunkingStrategyRequestParam(TypedDict, total=False):
     """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`.
     """
     type: Required[Literal["auto"]]
     """Always `auto`."""
 
 
-ChunkingStrategyRequestParamParam: TypeAlias = "AutoChunkingStrategyRequestParamParam | StaticChunkingStrategyRequestParamParam"
+ChunkingStrategyRequestParam: TypeAlias = "AutoChunkingStrategyRequestParam | StaticChunkingStrategyRequestParam"
 """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy."""
 
 
@@ -51,7 +51,7 @@ class CreateVectorStoreFileBatchRequestParam(TypedDict, total=False):
     files: Sequence[CreateVectorStoreFileRequestParam]
     """A list of objects that each include a `file_id` plus optional `attributes` or `chunking_strategy`. Use this when you need to override metadata for specific files. The global `attributes` or `chunking_strategy` will be ignored and must be specified for each file.
     """
-    chunking_strategy: ChunkingStrategyRequestParamParam
+    chunking_strategy: ChunkingStrategyRequestParam
     """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy."""
     attributes: _shared_conversations_responses_vector_stores.VectorStoreFileAttributesParam
 
@@ -60,7 +60,7 @@ class CreateVectorStoreFileRequestParam(TypedDict, total=False):
     file_id: Required[str]
     """A File (https://platform.openai.com/docs/api-reference/files) ID that the vector store should use. Useful for tools like `file_search` that can access files.
     """
-    chunking_strategy: ChunkingStrategyRequestParamParam
+    chunking_strategy: ChunkingStrategyRequestParam
     """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy."""
     attributes: _shared_conversations_responses_vector_stores.VectorStoreFileAttributesParam
 
@@ -75,7 +75,7 @@ class CreateVectorStoreRequestParam(TypedDict, total=False):
     """A description for the vector store. Can be used to describe the vector store's purpose."""
     expires_after: VectorStoreExpirationAfterParam
     """The expiration policy for a vector store."""
-    chunking_strategy: AutoChunkingStrategyRequestParamParam | StaticChunkingStrategyRequestParamParam
+    chunking_strategy: AutoChunkingStrategyRequestParam | StaticChunkingStrategyRequestParam
     """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy. Only applicable if `file_ids` is non-empty.
     """
     metadata: _shared_assistants_batches_9_01aaa1.MetadataParam
@@ -92,7 +92,7 @@ class StaticChunkingStrategyParam(TypedDict, total=False):
     """
 
 
-class StaticChunkingStrategyRequestParamParam(TypedDict, total=False):
+class StaticChunkingStrategyRequestParam(TypedDict, total=False):
     """Customize your own chunking strategy by setting chunk size and chunk overlap."""
     type: Required[Literal["static"]]
     """Always `static`."""

@@ -62,14 +62,14 @@ class CreateVideoCharacterBodyParam(TypedDict, total=False):
 
 class CreateVideoEditMultipartBodyParam(TypedDict, total=False):
     """Parameters for editing an existing generated video."""
-    video: Required[FileInput | _videos_extras.VideoReferenceInputParamParam]
+    video: Required[FileInput | _videos_extras.VideoReferenceInputParam]
     prompt: Required[str]
     """Text prompt that describes how to edit the source video."""
 
 
 class CreateVideoExtendMultipartBodyParam(TypedDict, total=False):
     """Multipart parameters for extending an existing generated video."""
-    video: Required[_videos_extras.VideoReferenceInputParamParam | FileInput]
+    video: Required[_videos_extras.VideoReferenceInputParam | FileInput]
     prompt: Required[str]
     """Updated text prompt that directs the extension generation."""
     seconds: Required[VideoSecondsParam]

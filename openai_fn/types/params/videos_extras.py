@@ -14,12 +14,12 @@ if TYPE_CHECKING:
     from ...core.multipart import FileInput
 
 __all__ = [
-    "VideoReferenceInputParamParam",
+    "VideoReferenceInputParam",
 ]
 
 
 
-class VideoReferenceInputParamParam(TypedDict, total=False):
+class VideoReferenceInputParam(TypedDict, total=False):
     """Reference to the completed video."""
     id: Required[str]
     """The identifier of the completed video."""

@@ -39,7 +39,7 @@ def __dir__() -> list[str]:
 
 
 _create_decoder = JsonDecoder(_t_audio.CreateTranscriptionAnswerMerged)
-_create_stream_decoder = StreamDecoder(_t_audio.CreateTranscriptionResponseStreamEvent, "typed")
+_create_stream_decoder = StreamDecoder(_t_audio.TranscriptionStreamEvent, "typed")
 
 
 @overload
@@ -79,7 +79,7 @@ def create(
     chunking_strategy: Literal["auto"] | _p_audio.VadConfigParam | None | msgspec.UnsetType = UNSET,
     known_speaker_names: Sequence[str] | msgspec.UnsetType = UNSET,
     known_speaker_references: Sequence[str] | msgspec.UnsetType = UNSET,
-) -> Request[Stream[_t_audio.CreateTranscriptionResponseStreamEvent]]: ...
+) -> Request[Stream[_t_audio.TranscriptionStreamEvent]]: ...
 
 
 @overload
@@ -99,7 +99,7 @@ def create(
     chunking_strategy: Literal["auto"] | _p_audio.VadConfigParam | None | msgspec.UnsetType = UNSET,
     known_speaker_names: Sequence[str] | msgspec.UnsetType = UNSET,
     known_speaker_references: Sequence[str] | msgspec.UnsetType = UNSET,
-) -> Request[_t_audio.CreateTranscriptionAnswerMerged] | Request[Stream[_t_audio.CreateTranscriptionResponseStreamEvent]]: ...
+) -> Request[_t_audio.CreateTranscriptionAnswerMerged] | Request[Stream[_t_audio.TranscriptionStreamEvent]]: ...
 
 
 def create(
@@ -118,7 +118,7 @@ def create(
     chunking_strategy: Literal["auto"] | _p_audio.VadConfigParam | None | msgspec.UnsetType = UNSET,
     known_speaker_names: Sequence[str] | msgspec.UnsetType = UNSET,
     known_speaker_references: Sequence[str] | msgspec.UnsetType = UNSET,
-) -> Request[_t_audio.CreateTranscriptionAnswerMerged] | Request[Stream[_t_audio.CreateTranscriptionResponseStreamEvent]]:
+) -> Request[_t_audio.CreateTranscriptionAnswerMerged] | Request[Stream[_t_audio.TranscriptionStreamEvent]]:
     """Transcribes audio into the input language.
 
     Returns a transcription object in `json`, `diarized_json`, or `verbose_json`

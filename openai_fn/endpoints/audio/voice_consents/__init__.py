@@ -38,13 +38,13 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_audio.VoiceConsentResource)
+_create_decoder = JsonDecoder(_t_audio.VoiceConsent)
 def create(
     *,
     name: str,
     recording: FileInput,
     language: str,
-) -> Request[_t_audio.VoiceConsentResource]:
+) -> Request[_t_audio.VoiceConsent]:
     """Upload a voice consent recording.
 
     Upload a consent recording that authorizes creation of a custom voice.
@@ -70,11 +70,11 @@ def create(
     )
 
 
-_delete_decoder = JsonDecoder(_t_audio.VoiceConsentDeletedResource)
+_delete_decoder = JsonDecoder(_t_audio.VoiceConsentDeleted)
 def delete(
     *,
     consent_id: str,
-) -> Request[_t_audio.VoiceConsentDeletedResource]:
+) -> Request[_t_audio.VoiceConsentDeleted]:
     """Deletes a voice consent recording.
 
     Delete a consent recording that was uploaded for creating custom voices.
@@ -94,7 +94,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_audio.VoiceConsentResource, "after")
+_list_decoder = PageDecoder(_t_audio.VoiceConsent, "after")
 _list_query_types: dict[str, Any] = {
     "after": str,
     "limit": int,
@@ -103,7 +103,7 @@ def list(
     *,
     after: str | msgspec.UnsetType = UNSET,
     limit: int | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_audio.VoiceConsentResource]]:
+) -> Request[Page[_t_audio.VoiceConsent]]:
     """Returns a list of voice consent recordings.
 
     List consent recordings available to your organization for creating custom voices.
@@ -126,11 +126,11 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_audio.VoiceConsentResource)
+_retrieve_decoder = JsonDecoder(_t_audio.VoiceConsent)
 def retrieve(
     *,
     consent_id: str,
-) -> Request[_t_audio.VoiceConsentResource]:
+) -> Request[_t_audio.VoiceConsent]:
     """Retrieves a voice consent recording.
 
     Retrieve consent recording metadata used for creating custom voices.
@@ -150,12 +150,12 @@ def retrieve(
     )
 
 
-_update_decoder = JsonDecoder(_t_audio.VoiceConsentResource)
+_update_decoder = JsonDecoder(_t_audio.VoiceConsent)
 def update(
     *,
     consent_id: str,
     name: str,
-) -> Request[_t_audio.VoiceConsentResource]:
+) -> Request[_t_audio.VoiceConsent]:
     """Updates a voice consent recording (metadata only).
 
     Update consent recording metadata used for creating custom voices. This endpoint updates metadata only and does not replace the underlying audio.

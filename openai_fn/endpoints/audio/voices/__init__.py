@@ -36,13 +36,13 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_audio.VoiceResource)
+_create_decoder = JsonDecoder(_t_audio.Voice)
 def create(
     *,
     name: str,
     audio_sample: FileInput,
     consent: str,
-) -> Request[_t_audio.VoiceResource]:
+) -> Request[_t_audio.Voice]:
     """Creates a custom voice.
 
     Create a custom voice you can use for audio output (for example, in Text-to-Speech and the Realtime API). This requires an audio sample and a previously uploaded consent recording.

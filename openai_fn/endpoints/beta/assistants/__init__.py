@@ -41,7 +41,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_assistants.AssistantObject)
+_create_decoder = JsonDecoder(_t_assistants.Assistant)
 def create(
     *,
     model: str | _p_assistants_extras.AssistantSupportedModelsParam,
@@ -55,7 +55,7 @@ def create(
     temperature: float | None | msgspec.UnsetType = UNSET,
     top_p: float | None | msgspec.UnsetType = UNSET,
     response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_assistants.AssistantObject]:
+) -> Request[_t_assistants.Assistant]:
     """Deprecated. Create an assistant with a model and instructions.
 
     Args:
@@ -76,11 +76,11 @@ def create(
     )
 
 
-_delete_decoder = JsonDecoder(_t_assistants.DeleteAssistantResponse)
+_delete_decoder = JsonDecoder(_t_assistants.AssistantDeleted)
 def delete(
     *,
     assistant_id: str,
-) -> Request[_t_assistants.DeleteAssistantResponse]:
+) -> Request[_t_assistants.AssistantDeleted]:
     """Deprecated. Delete an assistant.
 
     Args:
@@ -97,7 +97,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_assistants.AssistantObject, "cursor")
+_list_decoder = PageDecoder(_t_assistants.Assistant, "cursor")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": Literal["asc", "desc"],
@@ -110,7 +110,7 @@ def list(
     order: Literal["asc", "desc"] | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
     before: str | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_assistants.AssistantObject]]:
+) -> Request[Page[_t_assistants.Assistant]]:
     """Deprecated. Returns a list of assistants.
 
     Args:
@@ -132,11 +132,11 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_assistants.AssistantObject)
+_retrieve_decoder = JsonDecoder(_t_assistants.Assistant)
 def retrieve(
     *,
     assistant_id: str,
-) -> Request[_t_assistants.AssistantObject]:
+) -> Request[_t_assistants.Assistant]:
     """Deprecated. Retrieves an assistant.
 
     Args:
@@ -153,7 +153,7 @@ def retrieve(
     )
 
 
-_update_decoder = JsonDecoder(_t_assistants.AssistantObject)
+_update_decoder = JsonDecoder(_t_assistants.Assistant)
 def update(
     *,
     assistant_id: str,
@@ -168,7 +168,7 @@ def update(
     temperature: float | None | msgspec.UnsetType = UNSET,
     top_p: float | None | msgspec.UnsetType = UNSET,
     response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_assistants.AssistantObject]:
+) -> Request[_t_assistants.Assistant]:
     """Deprecated. Modifies an assistant.
 
     Args:

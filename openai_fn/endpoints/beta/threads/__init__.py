@@ -43,13 +43,13 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_threads.ThreadObject)
+_create_decoder = JsonDecoder(_t_threads.Thread)
 def create(
     *,
     messages: Sequence[_p_threads.CreateMessageRequestParam] | msgspec.UnsetType = UNSET,
     tool_resources: _p_threads.CreateThreadRequestToolResourcesParam | None | msgspec.UnsetType = UNSET,
     metadata: _p_shared_assistants_batches_9_01aaa1.MetadataParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.ThreadObject]:
+) -> Request[_t_threads.Thread]:
     """Create a thread.
 
     Args:
@@ -69,7 +69,7 @@ def create(
     )
 
 
-_create_and_run_decoder = JsonDecoder(_t_threads.RunObject)
+_create_and_run_decoder = JsonDecoder(_t_threads.Run)
 _create_and_run_stream_decoder = StreamDecoder(_t_threads.AssistantStreamEvent, "assistant")
 
 
@@ -92,7 +92,7 @@ def create_and_run(
     tool_choice: Any | msgspec.UnsetType = UNSET,
     parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
     response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.RunObject]: ...
+) -> Request[_t_threads.Run]: ...
 
 
 @overload
@@ -136,7 +136,7 @@ def create_and_run(
     tool_choice: Any | msgspec.UnsetType = UNSET,
     parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
     response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.RunObject] | Request[Stream[_t_threads.AssistantStreamEvent]]: ...
+) -> Request[_t_threads.Run] | Request[Stream[_t_threads.AssistantStreamEvent]]: ...
 
 
 def create_and_run(
@@ -157,7 +157,7 @@ def create_and_run(
     tool_choice: Any | msgspec.UnsetType = UNSET,
     parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
     response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.RunObject] | Request[Stream[_t_threads.AssistantStreamEvent]]:
+) -> Request[_t_threads.Run] | Request[Stream[_t_threads.AssistantStreamEvent]]:
     """Create a thread and run it in one request.
 
     Args:
@@ -189,11 +189,11 @@ def create_and_run(
     )
 
 
-_delete_decoder = JsonDecoder(_t_threads.DeleteThreadResponse)
+_delete_decoder = JsonDecoder(_t_threads.ThreadDeleted)
 def delete(
     *,
     thread_id: str,
-) -> Request[_t_threads.DeleteThreadResponse]:
+) -> Request[_t_threads.ThreadDeleted]:
     """Delete a thread.
 
     Args:
@@ -210,11 +210,11 @@ def delete(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_threads.ThreadObject)
+_retrieve_decoder = JsonDecoder(_t_threads.Thread)
 def retrieve(
     *,
     thread_id: str,
-) -> Request[_t_threads.ThreadObject]:
+) -> Request[_t_threads.Thread]:
     """Retrieves a thread.
 
     Args:
@@ -231,13 +231,13 @@ def retrieve(
     )
 
 
-_update_decoder = JsonDecoder(_t_threads.ThreadObject)
+_update_decoder = JsonDecoder(_t_threads.Thread)
 def update(
     *,
     thread_id: str,
     tool_resources: _p_threads.ModifyThreadRequestToolResourcesParam | None | msgspec.UnsetType = UNSET,
     metadata: _p_shared_assistants_batches_9_01aaa1.MetadataParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.ThreadObject]:
+) -> Request[_t_threads.Thread]:
     """Modifies a thread.
 
     Args:

@@ -50,8 +50,8 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_chat.CreateChatCompletionResponse)
-_create_stream_decoder = StreamDecoder(_t_chat.CreateChatCompletionStreamResponse, "chunks")
+_create_decoder = JsonDecoder(_t_chat.ChatCompletion)
+_create_stream_decoder = StreamDecoder(_t_chat.ChatCompletionChunk, "chunks")
 
 
 @overload
@@ -67,7 +67,7 @@ def create(
     safety_identifier: str | None | msgspec.UnsetType = UNSET,
     prompt_cache_key: str | None | msgspec.UnsetType = UNSET,
     prompt_cache_retention: Literal["in_memory", "24h"] | None | msgspec.UnsetType = UNSET,
-    prompt_cache_options: _p_shared_chat_responses.PromptCacheOptionsParamParam | msgspec.UnsetType = UNSET,
+    prompt_cache_options: _p_shared_chat_responses.PromptCacheOptionsParam | msgspec.UnsetType = UNSET,
     service_tier: _p_chat.ServiceTierParam | msgspec.UnsetType = UNSET,
     modalities: _p_chat.ResponseModalitiesParam | msgspec.UnsetType = UNSET,
     verbosity: _p_shared_chat_responses.VerbosityParam | msgspec.UnsetType = UNSET,
@@ -79,7 +79,7 @@ def create(
     response_format: _p_shared_assistants_chat_evals_responses_threads.ResponseFormatTextParam | _p_shared_assistants_chat_evals_threads.ResponseFormatJsonSchemaParam | _p_shared_assistants_chat_evals_responses_threads.ResponseFormatJsonObjectParam | msgspec.UnsetType = UNSET,
     audio: _p_chat.CreateChatCompletionRequestAudioParam | None | msgspec.UnsetType = UNSET,
     store: bool | None | msgspec.UnsetType = UNSET,
-    moderation: _p_shared_chat_responses.ModerationParamParam | None | msgspec.UnsetType = UNSET,
+    moderation: _p_shared_chat_responses.ModerationParam | None | msgspec.UnsetType = UNSET,
     stream: Literal[False] | None | msgspec.UnsetType = UNSET,
     stop: _p_shared_chat_completions.StopConfigurationParam | msgspec.UnsetType = UNSET,
     logit_bias: dict[str, int] | None | msgspec.UnsetType = UNSET,
@@ -94,7 +94,7 @@ def create(
     parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
     function_call: Literal["none", "auto"] | _p_chat.ChatCompletionFunctionCallOptionParam | msgspec.UnsetType = UNSET,
     functions: Sequence[_p_chat.ChatCompletionFunctionsParam] | msgspec.UnsetType = UNSET,
-) -> Request[_t_chat.CreateChatCompletionResponse]: ...
+) -> Request[_t_chat.ChatCompletion]: ...
 
 
 @overload
@@ -110,7 +110,7 @@ def create(
     safety_identifier: str | None | msgspec.UnsetType = UNSET,
     prompt_cache_key: str | None | msgspec.UnsetType = UNSET,
     prompt_cache_retention: Literal["in_memory", "24h"] | None | msgspec.UnsetType = UNSET,
-    prompt_cache_options: _p_shared_chat_responses.PromptCacheOptionsParamParam | msgspec.UnsetType = UNSET,
+    prompt_cache_options: _p_shared_chat_responses.PromptCacheOptionsParam | msgspec.UnsetType = UNSET,
     service_tier: _p_chat.ServiceTierParam | msgspec.UnsetType = UNSET,
     modalities: _p_chat.ResponseModalitiesParam | msgspec.UnsetType = UNSET,
     verbosity: _p_shared_chat_responses.VerbosityParam | msgspec.UnsetType = UNSET,
@@ -122,7 +122,7 @@ def create(
     response_format: _p_shared_assistants_chat_evals_responses_threads.ResponseFormatTextParam | _p_shared_assistants_chat_evals_threads.ResponseFormatJsonSchemaParam | _p_shared_assistants_chat_evals_responses_threads.ResponseFormatJsonObjectParam | msgspec.UnsetType = UNSET,
     audio: _p_chat.CreateChatCompletionRequestAudioParam | None | msgspec.UnsetType = UNSET,
     store: bool | None | msgspec.UnsetType = UNSET,
-    moderation: _p_shared_chat_responses.ModerationParamParam | None | msgspec.UnsetType = UNSET,
+    moderation: _p_shared_chat_responses.ModerationParam | None | msgspec.UnsetType = UNSET,
     stream: Literal[True],
     stop: _p_shared_chat_completions.StopConfigurationParam | msgspec.UnsetType = UNSET,
     logit_bias: dict[str, int] | None | msgspec.UnsetType = UNSET,
@@ -137,7 +137,7 @@ def create(
     parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
     function_call: Literal["none", "auto"] | _p_chat.ChatCompletionFunctionCallOptionParam | msgspec.UnsetType = UNSET,
     functions: Sequence[_p_chat.ChatCompletionFunctionsParam] | msgspec.UnsetType = UNSET,
-) -> Request[Stream[_t_chat.CreateChatCompletionStreamResponse]]: ...
+) -> Request[Stream[_t_chat.ChatCompletionChunk]]: ...
 
 
 @overload
@@ -153,7 +153,7 @@ def create(
     safety_identifier: str | None | msgspec.UnsetType = UNSET,
     prompt_cache_key: str | None | msgspec.UnsetType = UNSET,
     prompt_cache_retention: Literal["in_memory", "24h"] | None | msgspec.UnsetType = UNSET,
-    prompt_cache_options: _p_shared_chat_responses.PromptCacheOptionsParamParam | msgspec.UnsetType = UNSET,
+    prompt_cache_options: _p_shared_chat_responses.PromptCacheOptionsParam | msgspec.UnsetType = UNSET,
     service_tier: _p_chat.ServiceTierParam | msgspec.UnsetType = UNSET,
     modalities: _p_chat.ResponseModalitiesParam | msgspec.UnsetType = UNSET,
     verbosity: _p_shared_chat_responses.VerbosityParam | msgspec.UnsetType = UNSET,
@@ -165,7 +165,7 @@ def create(
     response_format: _p_shared_assistants_chat_evals_responses_threads.ResponseFormatTextParam | _p_shared_assistants_chat_evals_threads.ResponseFormatJsonSchemaParam | _p_shared_assistants_chat_evals_responses_threads.ResponseFormatJsonObjectParam | msgspec.UnsetType = UNSET,
     audio: _p_chat.CreateChatCompletionRequestAudioParam | None | msgspec.UnsetType = UNSET,
     store: bool | None | msgspec.UnsetType = UNSET,
-    moderation: _p_shared_chat_responses.ModerationParamParam | None | msgspec.UnsetType = UNSET,
+    moderation: _p_shared_chat_responses.ModerationParam | None | msgspec.UnsetType = UNSET,
     stream: bool,
     stop: _p_shared_chat_completions.StopConfigurationParam | msgspec.UnsetType = UNSET,
     logit_bias: dict[str, int] | None | msgspec.UnsetType = UNSET,
@@ -180,7 +180,7 @@ def create(
     parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
     function_call: Literal["none", "auto"] | _p_chat.ChatCompletionFunctionCallOptionParam | msgspec.UnsetType = UNSET,
     functions: Sequence[_p_chat.ChatCompletionFunctionsParam] | msgspec.UnsetType = UNSET,
-) -> Request[_t_chat.CreateChatCompletionResponse] | Request[Stream[_t_chat.CreateChatCompletionStreamResponse]]: ...
+) -> Request[_t_chat.ChatCompletion] | Request[Stream[_t_chat.ChatCompletionChunk]]: ...
 
 
 def create(
@@ -195,7 +195,7 @@ def create(
     safety_identifier: str | None | msgspec.UnsetType = UNSET,
     prompt_cache_key: str | None | msgspec.UnsetType = UNSET,
     prompt_cache_retention: Literal["in_memory", "24h"] | None | msgspec.UnsetType = UNSET,
-    prompt_cache_options: _p_shared_chat_responses.PromptCacheOptionsParamParam | msgspec.UnsetType = UNSET,
+    prompt_cache_options: _p_shared_chat_responses.PromptCacheOptionsParam | msgspec.UnsetType = UNSET,
     service_tier: _p_chat.ServiceTierParam | msgspec.UnsetType = UNSET,
     modalities: _p_chat.ResponseModalitiesParam | msgspec.UnsetType = UNSET,
     verbosity: _p_shared_chat_responses.VerbosityParam | msgspec.UnsetType = UNSET,
@@ -207,7 +207,7 @@ def create(
     response_format: _p_shared_assistants_chat_evals_responses_threads.ResponseFormatTextParam | _p_shared_assistants_chat_evals_threads.ResponseFormatJsonSchemaParam | _p_shared_assistants_chat_evals_responses_threads.ResponseFormatJsonObjectParam | msgspec.UnsetType = UNSET,
     audio: _p_chat.CreateChatCompletionRequestAudioParam | None | msgspec.UnsetType = UNSET,
     store: bool | None | msgspec.UnsetType = UNSET,
-    moderation: _p_shared_chat_responses.ModerationParamParam | None | msgspec.UnsetType = UNSET,
+    moderation: _p_shared_chat_responses.ModerationParam | None | msgspec.UnsetType = UNSET,
     stream: bool | None | msgspec.UnsetType = UNSET,
     stop: _p_shared_chat_completions.StopConfigurationParam | msgspec.UnsetType = UNSET,
     logit_bias: dict[str, int] | None | msgspec.UnsetType = UNSET,
@@ -222,7 +222,7 @@ def create(
     parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
     function_call: Literal["none", "auto"] | _p_chat.ChatCompletionFunctionCallOptionParam | msgspec.UnsetType = UNSET,
     functions: Sequence[_p_chat.ChatCompletionFunctionsParam] | msgspec.UnsetType = UNSET,
-) -> Request[_t_chat.CreateChatCompletionResponse] | Request[Stream[_t_chat.CreateChatCompletionStreamResponse]]:
+) -> Request[_t_chat.ChatCompletion] | Request[Stream[_t_chat.ChatCompletionChunk]]:
     """**Starting a new project?** We recommend trying Responses (https://platform.openai.com/docs/api-reference/responses)
     to take advantage of the latest OpenAI platform features. Compare
     Chat Completions with Responses (https://platform.openai.com/docs/guides/responses-vs-chat-completions?api-mode=responses).
@@ -292,7 +292,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_chat.CreateChatCompletionResponse, "after")
+_list_decoder = PageDecoder(_t_chat.ChatCompletion, "after")
 _list_query_types: dict[str, Any] = {
     "model": str,
     "metadata": _t_shared_assistants_batches_9_01aaa1.Metadata,
@@ -307,7 +307,7 @@ def list(
     after: str | msgspec.UnsetType = UNSET,
     limit: int | msgspec.UnsetType = UNSET,
     order: Literal["asc", "desc"] | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_chat.CreateChatCompletionResponse]]:
+) -> Request[Page[_t_chat.ChatCompletion]]:
     """List stored Chat Completions. Only Chat Completions that have been stored
     with the `store` parameter set to `true` will be returned.
 
@@ -330,11 +330,11 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_chat.CreateChatCompletionResponse)
+_retrieve_decoder = JsonDecoder(_t_chat.ChatCompletion)
 def retrieve(
     *,
     completion_id: str,
-) -> Request[_t_chat.CreateChatCompletionResponse]:
+) -> Request[_t_chat.ChatCompletion]:
     """Get a stored chat completion. Only Chat Completions that have been created
     with the `store` parameter set to `true` will be returned.
 
@@ -351,12 +351,12 @@ def retrieve(
     )
 
 
-_update_decoder = JsonDecoder(_t_chat.CreateChatCompletionResponse)
+_update_decoder = JsonDecoder(_t_chat.ChatCompletion)
 def update(
     *,
     completion_id: str,
     metadata: _p_shared_assistants_batches_9_01aaa1.MetadataParam,
-) -> Request[_t_chat.CreateChatCompletionResponse]:
+) -> Request[_t_chat.ChatCompletion]:
     """Modify a stored chat completion. Only Chat Completions that have been
     created with the `store` parameter set to `true` can be modified. Currently,
     the only supported modification is to update the `metadata` field.

@@ -70,12 +70,12 @@ def create(
     )
 
 
-_delete_decoder = JsonDecoder(_t_conversations.ConversationResource)
+_delete_decoder = JsonDecoder(_t_conversations.Conversation)
 def delete(
     *,
     conversation_id: str,
     item_id: str,
-) -> Request[_t_conversations.ConversationResource]:
+) -> Request[_t_conversations.Conversation]:
     """Delete an item from a conversation with the given IDs.
 
     Args:

@@ -35,12 +35,12 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_realtime.RealtimeCreateClientSecretResponse)
+_create_decoder = JsonDecoder(_t_realtime.ClientSecretCreateResponse)
 def create(
     *,
     expires_after: _p_realtime.RealtimeCreateClientSecretRequestExpiresAfterParam | msgspec.UnsetType = UNSET,
     session: _p_realtime.RealtimeSessionCreateRequestGAParam | _p_realtime.RealtimeTranscriptionSessionCreateRequestGAParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_realtime.RealtimeCreateClientSecretResponse]:
+) -> Request[_t_realtime.ClientSecretCreateResponse]:
     """Create a Realtime client secret with an associated session configuration.
 
     Client secrets are short-lived tokens that can be passed to a client app,

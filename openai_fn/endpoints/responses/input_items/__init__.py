@@ -38,7 +38,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_list_decoder = PageDecoder(_t_responses.ItemResource, "after")
+_list_decoder = PageDecoder(_t_responses.ResponseItem, "after")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": Literal["asc", "desc"],
@@ -52,7 +52,7 @@ def list(
     order: Literal["asc", "desc"] | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
     include: Sequence[_p_shared_conversations_responses.IncludeEnumParam] | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_responses.ItemResource]]:
+) -> Request[Page[_t_responses.ResponseItem]]:
     """Returns a list of input items for a given response.
 
     Args:

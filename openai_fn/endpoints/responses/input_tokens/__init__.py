@@ -37,22 +37,22 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_count_decoder = JsonDecoder(_t_responses.TokenCountsResource)
+_count_decoder = JsonDecoder(_t_responses.InputTokenCountResponse)
 def count(
     *,
     model: str | None | msgspec.UnsetType = UNSET,
     input: str | Sequence[_p_shared_conversations_responses.InputItemParam] | None | msgspec.UnsetType = UNSET,
     previous_response_id: str | None | msgspec.UnsetType = UNSET,
     tools: Sequence[_p_shared_conversations_evals_responses.ToolParam] | None | msgspec.UnsetType = UNSET,
-    text: _p_responses.ResponseTextParamParam | None | msgspec.UnsetType = UNSET,
+    text: _p_responses.ResponseTextParam | None | msgspec.UnsetType = UNSET,
     reasoning: _p_responses.ReasoningParam | None | msgspec.UnsetType = UNSET,
     truncation: _p_responses.TruncationEnumParam | msgspec.UnsetType = UNSET,
     instructions: str | None | msgspec.UnsetType = UNSET,
     personality: _p_responses.PersonalityEnumParam | msgspec.UnsetType = UNSET,
-    conversation: _p_responses.ConversationParamParam | None | msgspec.UnsetType = UNSET,
-    tool_choice: _p_responses.ToolChoiceParamParam | None | msgspec.UnsetType = UNSET,
+    conversation: _p_responses.ConversationParam | None | msgspec.UnsetType = UNSET,
+    tool_choice: _p_responses.ToolChoiceParam | None | msgspec.UnsetType = UNSET,
     parallel_tool_calls: bool | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_responses.TokenCountsResource]:
+) -> Request[_t_responses.InputTokenCountResponse]:
     """Returns input token counts of the request.
 
     Returns an object with `object` set to `response.input_tokens` and an `input_tokens` count.

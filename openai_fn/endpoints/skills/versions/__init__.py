@@ -43,13 +43,13 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_skills.SkillVersionResource)
+_create_decoder = JsonDecoder(_t_skills.SkillVersion)
 def create(
     *,
     skill_id: str,
     files: Sequence[FileInput] | FileInput,
     default: bool | msgspec.UnsetType = UNSET,
-) -> Request[_t_skills.SkillVersionResource]:
+) -> Request[_t_skills.SkillVersion]:
     """Create a new immutable skill version.
 
     Args:
@@ -70,12 +70,12 @@ def create(
     )
 
 
-_delete_decoder = JsonDecoder(_t_skills.DeletedSkillVersionResource)
+_delete_decoder = JsonDecoder(_t_skills.DeletedSkillVersion)
 def delete(
     *,
     skill_id: str,
     version: str,
-) -> Request[_t_skills.DeletedSkillVersionResource]:
+) -> Request[_t_skills.DeletedSkillVersion]:
     """Delete a skill version.
 
     Args:
@@ -92,7 +92,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_skills.SkillVersionResource, "after")
+_list_decoder = PageDecoder(_t_skills.SkillVersion, "after")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": _t_shared_chatkit_skills_videos.OrderEnum,
@@ -104,7 +104,7 @@ def list(
     limit: int | msgspec.UnsetType = UNSET,
     order: _p_shared_chatkit_skills_videos.OrderEnumParam | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_skills.SkillVersionResource]]:
+) -> Request[Page[_t_skills.SkillVersion]]:
     """List skill versions for a skill.
 
     Args:
@@ -125,12 +125,12 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_skills.SkillVersionResource)
+_retrieve_decoder = JsonDecoder(_t_skills.SkillVersion)
 def retrieve(
     *,
     skill_id: str,
     version: str,
-) -> Request[_t_skills.SkillVersionResource]:
+) -> Request[_t_skills.SkillVersion]:
     """Get a specific skill version.
 
     Args:

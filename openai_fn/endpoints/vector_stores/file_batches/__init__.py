@@ -38,12 +38,12 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_cancel_decoder = JsonDecoder(_t_vector_stores.VectorStoreFileBatchObject)
+_cancel_decoder = JsonDecoder(_t_vector_stores.VectorStoreFileBatch)
 def cancel(
     *,
     vector_store_id: str,
     batch_id: str,
-) -> Request[_t_vector_stores.VectorStoreFileBatchObject]:
+) -> Request[_t_vector_stores.VectorStoreFileBatch]:
     """Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as possible.
 
     Args:
@@ -61,15 +61,15 @@ def cancel(
     )
 
 
-_create_decoder = JsonDecoder(_t_vector_stores.VectorStoreFileBatchObject)
+_create_decoder = JsonDecoder(_t_vector_stores.VectorStoreFileBatch)
 def create(
     *,
     vector_store_id: str,
     file_ids: Sequence[str] | msgspec.UnsetType = UNSET,
     files: Sequence[_p_vector_stores.CreateVectorStoreFileRequestParam] | msgspec.UnsetType = UNSET,
-    chunking_strategy: _p_vector_stores.ChunkingStrategyRequestParamParam | msgspec.UnsetType = UNSET,
+    chunking_strategy: _p_vector_stores.ChunkingStrategyRequestParam | msgspec.UnsetType = UNSET,
     attributes: _p_shared_conversations_responses_vector_stores.VectorStoreFileAttributesParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_vector_stores.VectorStoreFileBatchObject]:
+) -> Request[_t_vector_stores.VectorStoreFileBatch]:
     """Create a vector store file batch.
 
     The maximum number of files in a single batch request is 2000.
@@ -96,7 +96,7 @@ def create(
     )
 
 
-_list_files_decoder = PageDecoder(_t_vector_stores.VectorStoreFileObject, "cursor")
+_list_files_decoder = PageDecoder(_t_vector_stores.VectorStoreFile, "cursor")
 _list_files_query_types: dict[str, Any] = {
     "limit": int,
     "order": Literal["asc", "desc"],
@@ -113,7 +113,7 @@ def list_files(
     after: str | msgspec.UnsetType = UNSET,
     before: str | msgspec.UnsetType = UNSET,
     filter: Literal["in_progress", "completed", "failed", "cancelled"] | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_vector_stores.VectorStoreFileObject]]:
+) -> Request[Page[_t_vector_stores.VectorStoreFile]]:
     """Returns a list of vector store files in a batch.
 
     Args:
@@ -138,12 +138,12 @@ def list_files(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_vector_stores.VectorStoreFileBatchObject)
+_retrieve_decoder = JsonDecoder(_t_vector_stores.VectorStoreFileBatch)
 def retrieve(
     *,
     vector_store_id: str,
     batch_id: str,
-) -> Request[_t_vector_stores.VectorStoreFileBatchObject]:
+) -> Request[_t_vector_stores.VectorStoreFileBatch]:
     """Retrieves a vector store file batch.
 
     Args:

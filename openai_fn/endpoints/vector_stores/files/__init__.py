@@ -61,14 +61,14 @@ def content(
     )
 
 
-_create_decoder = JsonDecoder(_t_vector_stores.VectorStoreFileObject)
+_create_decoder = JsonDecoder(_t_vector_stores.VectorStoreFile)
 def create(
     *,
     vector_store_id: str,
     file_id: str,
-    chunking_strategy: _p_vector_stores.ChunkingStrategyRequestParamParam | msgspec.UnsetType = UNSET,
+    chunking_strategy: _p_vector_stores.ChunkingStrategyRequestParam | msgspec.UnsetType = UNSET,
     attributes: _p_shared_conversations_responses_vector_stores.VectorStoreFileAttributesParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_vector_stores.VectorStoreFileObject]:
+) -> Request[_t_vector_stores.VectorStoreFile]:
     """Create a vector store file by attaching a File (https://platform.openai.com/docs/api-reference/files) to a vector store (https://platform.openai.com/docs/api-reference/vector-stores/object).
 
     This endpoint is subject to a per-vector-store write rate limit of 300 requests per minute, shared with `/vector_stores/{vector_store_id}/file_batches`.
@@ -93,12 +93,12 @@ def create(
     )
 
 
-_delete_decoder = JsonDecoder(_t_vector_stores.DeleteVectorStoreFileResponse)
+_delete_decoder = JsonDecoder(_t_vector_stores.VectorStoreFileDeleted)
 def delete(
     *,
     vector_store_id: str,
     file_id: str,
-) -> Request[_t_vector_stores.DeleteVectorStoreFileResponse]:
+) -> Request[_t_vector_stores.VectorStoreFileDeleted]:
     """Delete a vector store file. This will remove the file from the vector store but the file itself will not be deleted. To delete the file, use the delete file (https://platform.openai.com/docs/api-reference/files/delete) endpoint.
 
     Args:
@@ -116,7 +116,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_vector_stores.VectorStoreFileObject, "cursor")
+_list_decoder = PageDecoder(_t_vector_stores.VectorStoreFile, "cursor")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": Literal["asc", "desc"],
@@ -132,7 +132,7 @@ def list(
     after: str | msgspec.UnsetType = UNSET,
     before: str | msgspec.UnsetType = UNSET,
     filter: Literal["in_progress", "completed", "failed", "cancelled"] | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_vector_stores.VectorStoreFileObject]]:
+) -> Request[Page[_t_vector_stores.VectorStoreFile]]:
     """Returns a list of vector store files.
 
     Args:
@@ -156,12 +156,12 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_vector_stores.VectorStoreFileObject)
+_retrieve_decoder = JsonDecoder(_t_vector_stores.VectorStoreFile)
 def retrieve(
     *,
     vector_store_id: str,
     file_id: str,
-) -> Request[_t_vector_stores.VectorStoreFileObject]:
+) -> Request[_t_vector_stores.VectorStoreFile]:
     """Retrieves a vector store file.
 
     Args:
@@ -179,13 +179,13 @@ def retrieve(
     )
 
 
-_update_decoder = JsonDecoder(_t_vector_stores.VectorStoreFileObject)
+_update_decoder = JsonDecoder(_t_vector_stores.VectorStoreFile)
 def update(
     *,
     vector_store_id: str,
     file_id: str,
     attributes: _p_shared_conversations_responses_vector_stores.VectorStoreFileAttributesParam,
-) -> Request[_t_vector_stores.VectorStoreFileObject]:
+) -> Request[_t_vector_stores.VectorStoreFile]:
     """Update attributes on a vector store file.
 
     Args:

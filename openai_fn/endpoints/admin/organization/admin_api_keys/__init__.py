@@ -36,12 +36,12 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_admin.AdminApiKeyCreateResponse)
+_create_decoder = JsonDecoder(_t_admin.AdminAPIKeyCreateResponse)
 def create(
     *,
     name: str,
     expires_in_seconds: int | msgspec.UnsetType = UNSET,
-) -> Request[_t_admin.AdminApiKeyCreateResponse]:
+) -> Request[_t_admin.AdminAPIKeyCreateResponse]:
     """Create an organization admin API key
 
     Create a new admin-level API key for the organization.
@@ -81,7 +81,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_admin.AdminApiKey, "after")
+_list_decoder = PageDecoder(_t_admin.AdminAPIKey, "after")
 _list_query_types: dict[str, Any] = {
     "after": str | None,
     "order": Literal["asc", "desc"],
@@ -92,7 +92,7 @@ def list(
     after: str | None | msgspec.UnsetType = UNSET,
     order: Literal["asc", "desc"] | msgspec.UnsetType = UNSET,
     limit: int | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_admin.AdminApiKey]]:
+) -> Request[Page[_t_admin.AdminAPIKey]]:
     """List organization API keys
 
     Retrieve a paginated list of organization admin API keys.
@@ -109,11 +109,11 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_admin.AdminApiKey)
+_retrieve_decoder = JsonDecoder(_t_admin.AdminAPIKey)
 def retrieve(
     *,
     key_id: str,
-) -> Request[_t_admin.AdminApiKey]:
+) -> Request[_t_admin.AdminAPIKey]:
     """Retrieve a single organization API key
 
     Get details for a specific organization API key by its ID.

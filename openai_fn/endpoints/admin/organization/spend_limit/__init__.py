@@ -35,9 +35,9 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_delete_decoder = JsonDecoder(_t_admin.OrganizationSpendLimitDeletedResource)
+_delete_decoder = JsonDecoder(_t_admin.OrganizationSpendLimitDeleted)
 def delete(
-) -> Request[_t_admin.OrganizationSpendLimitDeletedResource]:
+) -> Request[_t_admin.OrganizationSpendLimitDeleted]:
     """Delete the organization's hard spend limit.
 
     Operation ``Deleteorganizationspendlimit``: ``DELETE /organization/spend_limit``.
@@ -50,9 +50,9 @@ def delete(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_admin.OrganizationSpendLimitResource)
+_retrieve_decoder = JsonDecoder(_t_admin.OrganizationSpendLimit)
 def retrieve(
-) -> Request[_t_admin.OrganizationSpendLimitResource]:
+) -> Request[_t_admin.OrganizationSpendLimit]:
     """Get the organization's hard spend limit.
 
     Operation ``Getorganizationspendlimit``: ``GET /organization/spend_limit``.
@@ -65,13 +65,13 @@ def retrieve(
     )
 
 
-_update_decoder = JsonDecoder(_t_admin.OrganizationSpendLimitResource)
+_update_decoder = JsonDecoder(_t_admin.OrganizationSpendLimit)
 def update(
     *,
     threshold_amount: int,
     currency: Literal["USD"],
     interval: Literal["month"],
-) -> Request[_t_admin.OrganizationSpendLimitResource]:
+) -> Request[_t_admin.OrganizationSpendLimit]:
     """Create or replace the organization's hard spend limit.
 
     Args:

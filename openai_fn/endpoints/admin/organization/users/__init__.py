@@ -59,7 +59,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_admin.User, "after")
+_list_decoder = PageDecoder(_t_admin.OrganizationUser, "after")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "after": str,
@@ -70,7 +70,7 @@ def list(
     limit: int | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
     emails: Sequence[str] | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_admin.User]]:
+) -> Request[Page[_t_admin.OrganizationUser]]:
     """Lists all of the users in the organization.
 
     Args:
@@ -90,11 +90,11 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_admin.User)
+_retrieve_decoder = JsonDecoder(_t_admin.OrganizationUser)
 def retrieve(
     *,
     user_id: str,
-) -> Request[_t_admin.User]:
+) -> Request[_t_admin.OrganizationUser]:
     """Retrieves a user by their identifier.
 
     Args:
@@ -110,7 +110,7 @@ def retrieve(
     )
 
 
-_update_decoder = JsonDecoder(_t_admin.User)
+_update_decoder = JsonDecoder(_t_admin.OrganizationUser)
 def update(
     *,
     user_id: str,
@@ -118,7 +118,7 @@ def update(
     role_id: str | None | msgspec.UnsetType = UNSET,
     technical_level: str | None | msgspec.UnsetType = UNSET,
     developer_persona: str | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_admin.User]:
+) -> Request[_t_admin.OrganizationUser]:
     """Modifies a user's role in the organization.
 
     Args:

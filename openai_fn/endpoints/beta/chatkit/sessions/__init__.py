@@ -35,11 +35,11 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_cancel_decoder = JsonDecoder(_t_chatkit.ChatSessionResource)
+_cancel_decoder = JsonDecoder(_t_chatkit.ChatSession)
 def cancel(
     *,
     session_id: str,
-) -> Request[_t_chatkit.ChatSessionResource]:
+) -> Request[_t_chatkit.ChatSession]:
     """Cancel an active ChatKit session and return its most recent metadata.
 
     Cancelling prevents new requests from using the issued client secret.
@@ -58,15 +58,15 @@ def cancel(
     )
 
 
-_create_decoder = JsonDecoder(_t_chatkit.ChatSessionResource)
+_create_decoder = JsonDecoder(_t_chatkit.ChatSession)
 def create(
     *,
-    workflow: _p_chatkit.WorkflowParamParam,
+    workflow: _p_chatkit.WorkflowParam,
     user: str,
-    expires_after: _p_chatkit.ExpiresAfterParamParam | msgspec.UnsetType = UNSET,
-    rate_limits: _p_chatkit.RateLimitsParamParam | msgspec.UnsetType = UNSET,
-    chatkit_configuration: _p_chatkit.ChatkitConfigurationParamParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_chatkit.ChatSessionResource]:
+    expires_after: _p_chatkit.ExpiresAfterParam | msgspec.UnsetType = UNSET,
+    rate_limits: _p_chatkit.RateLimitsParam | msgspec.UnsetType = UNSET,
+    chatkit_configuration: _p_chatkit.ChatkitConfigurationParam | msgspec.UnsetType = UNSET,
+) -> Request[_t_chatkit.ChatSession]:
     """Create a ChatKit session.
 
     Args:

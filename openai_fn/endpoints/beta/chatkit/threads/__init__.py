@@ -59,7 +59,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_chatkit.ThreadResource, "cursor")
+_list_decoder = PageDecoder(_t_chatkit.ChatKitThread, "cursor")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": _t_shared_chatkit_skills_videos.OrderEnum,
@@ -74,7 +74,7 @@ def list(
     after: str | msgspec.UnsetType = UNSET,
     before: str | msgspec.UnsetType = UNSET,
     user: str | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_chatkit.ThreadResource]]:
+) -> Request[Page[_t_chatkit.ChatKitThread]]:
     """List ChatKit threads with optional pagination and user filters.
 
     Args:
@@ -134,11 +134,11 @@ def list_items(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_chatkit.ThreadResource)
+_retrieve_decoder = JsonDecoder(_t_chatkit.ChatKitThread)
 def retrieve(
     *,
     thread_id: str,
-) -> Request[_t_chatkit.ThreadResource]:
+) -> Request[_t_chatkit.ChatKitThread]:
     """Retrieve a ChatKit thread by its identifier.
 
     Args:

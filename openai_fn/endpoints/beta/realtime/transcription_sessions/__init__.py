@@ -35,7 +35,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_create_decoder = JsonDecoder(_t_realtime.RealtimeTranscriptionSessionCreateResponse)
+_create_decoder = JsonDecoder(_t_realtime.TranscriptionSession)
 def create(
     *,
     turn_detection: _p_realtime.RealtimeTranscriptionSessionCreateRequestTurnDetectionParam | msgspec.UnsetType = UNSET,
@@ -43,7 +43,7 @@ def create(
     input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"] | msgspec.UnsetType = UNSET,
     input_audio_transcription: _p_realtime.AudioTranscriptionParam | msgspec.UnsetType = UNSET,
     include: Sequence[Literal["item.input_audio_transcription.logprobs"]] | msgspec.UnsetType = UNSET,
-) -> Request[_t_realtime.RealtimeTranscriptionSessionCreateResponse]:
+) -> Request[_t_realtime.TranscriptionSession]:
     """Create an ephemeral API token for use in client-side applications with the
     Realtime API specifically for realtime transcriptions.
     Can be configured with the same session parameters as the `transcription_session.update` client event.

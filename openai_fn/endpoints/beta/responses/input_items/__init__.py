@@ -37,7 +37,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_list_decoder = PageDecoder(_t_beta_responses.BetaItemResource, "after")
+_list_decoder = PageDecoder(_t_beta_responses.BetaResponseItem, "after")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": Literal["asc", "desc"],
@@ -53,7 +53,7 @@ def list(
     after: str | msgspec.UnsetType = UNSET,
     include: Sequence[_p_beta_responses.BetaIncludeEnumParam] | msgspec.UnsetType = UNSET,
     betas: Sequence[Literal["responses_multi_agent=v1"]] | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_beta_responses.BetaItemResource]]:
+) -> Request[Page[_t_beta_responses.BetaResponseItem]]:
     """Returns a list of input items for a given response.
 
     Args:

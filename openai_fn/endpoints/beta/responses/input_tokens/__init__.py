@@ -47,13 +47,13 @@ def count(
     input: str | Sequence[_p_beta_responses.BetaInputItemParam] | None | msgspec.UnsetType = UNSET,
     previous_response_id: str | None | msgspec.UnsetType = UNSET,
     tools: Sequence[_p_beta_responses.BetaToolParam] | None | msgspec.UnsetType = UNSET,
-    text: _p_beta_responses.BetaResponseTextParamParam | None | msgspec.UnsetType = UNSET,
+    text: _p_beta_responses.BetaResponseTextParam | None | msgspec.UnsetType = UNSET,
     reasoning: _p_beta_responses.BetaReasoningParam | None | msgspec.UnsetType = UNSET,
     truncation: _p_beta_responses.BetaTruncationEnumParam | msgspec.UnsetType = UNSET,
     instructions: str | None | msgspec.UnsetType = UNSET,
     personality: _p_beta_responses.BetaPersonalityEnumParam | msgspec.UnsetType = UNSET,
-    conversation: _p_beta_responses.BetaConversationParamParam | None | msgspec.UnsetType = UNSET,
-    tool_choice: _p_beta_responses.BetaToolChoiceParamParam | None | msgspec.UnsetType = UNSET,
+    conversation: _p_beta_responses.BetaConversationParam | None | msgspec.UnsetType = UNSET,
+    tool_choice: _p_beta_responses.BetaToolChoiceParam | None | msgspec.UnsetType = UNSET,
     parallel_tool_calls: bool | None | msgspec.UnsetType = UNSET,
 ) -> Request[_t_beta_responses.BetaTokenCountsResource]:
     """Returns input token counts of the request.

@@ -67,12 +67,12 @@ def create(
     )
 
 
-_delete_decoder = JsonDecoder(_t_threads.DeleteMessageResponse)
+_delete_decoder = JsonDecoder(_t_threads.MessageDeleted)
 def delete(
     *,
     thread_id: str,
     message_id: str,
-) -> Request[_t_threads.DeleteMessageResponse]:
+) -> Request[_t_threads.MessageDeleted]:
     """Deletes a message.
 
     Args:

@@ -46,12 +46,12 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_cancel_decoder = JsonDecoder(_t_threads.RunObject)
+_cancel_decoder = JsonDecoder(_t_threads.Run)
 def cancel(
     *,
     thread_id: str,
     run_id: str,
-) -> Request[_t_threads.RunObject]:
+) -> Request[_t_threads.Run]:
     """Cancels a run that is `in_progress`.
 
     Args:
@@ -69,7 +69,7 @@ def cancel(
     )
 
 
-_create_decoder = JsonDecoder(_t_threads.RunObject)
+_create_decoder = JsonDecoder(_t_threads.Run)
 _create_stream_decoder = StreamDecoder(_t_threads.AssistantStreamEvent, "assistant")
 _create_query_types: dict[str, Any] = {
     "include[]": builtins.list[Literal["step_details.tool_calls[*].file_search.results[*].content"]],
@@ -98,7 +98,7 @@ def create(
     tool_choice: Any | msgspec.UnsetType = UNSET,
     parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
     response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.RunObject]: ...
+) -> Request[_t_threads.Run]: ...
 
 
 @overload
@@ -148,7 +148,7 @@ def create(
     tool_choice: Any | msgspec.UnsetType = UNSET,
     parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
     response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.RunObject] | Request[Stream[_t_threads.AssistantStreamEvent]]: ...
+) -> Request[_t_threads.Run] | Request[Stream[_t_threads.AssistantStreamEvent]]: ...
 
 
 def create(
@@ -172,7 +172,7 @@ def create(
     tool_choice: Any | msgspec.UnsetType = UNSET,
     parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
     response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.RunObject] | Request[Stream[_t_threads.AssistantStreamEvent]]:
+) -> Request[_t_threads.Run] | Request[Stream[_t_threads.AssistantStreamEvent]]:
     """Create a run.
 
     Args:
@@ -208,7 +208,7 @@ def create(
     )
 
 
-_list_decoder = PageDecoder(_t_threads.RunObject, "cursor")
+_list_decoder = PageDecoder(_t_threads.Run, "cursor")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": Literal["asc", "desc"],
@@ -222,7 +222,7 @@ def list(
     order: Literal["asc", "desc"] | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
     before: str | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_threads.RunObject]]:
+) -> Request[Page[_t_threads.Run]]:
     """Returns a list of runs belonging to a thread.
 
     Args:
@@ -245,12 +245,12 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_threads.RunObject)
+_retrieve_decoder = JsonDecoder(_t_threads.Run)
 def retrieve(
     *,
     thread_id: str,
     run_id: str,
-) -> Request[_t_threads.RunObject]:
+) -> Request[_t_threads.Run]:
     """Retrieves a run.
 
     Args:
@@ -268,7 +268,7 @@ def retrieve(
     )
 
 
-_submit_tool_outputs_decoder = JsonDecoder(_t_threads.RunObject)
+_submit_tool_outputs_decoder = JsonDecoder(_t_threads.Run)
 _submit_tool_outputs_stream_decoder = StreamDecoder(_t_threads.AssistantStreamEvent, "assistant")
 
 
@@ -279,7 +279,7 @@ def submit_tool_outputs(
     run_id: str,
     tool_outputs: Sequence[_p_threads.SubmitToolOutputsRunRequestToolOutputParam],
     stream: Literal[False] | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.RunObject]: ...
+) -> Request[_t_threads.Run]: ...
 
 
 @overload
@@ -299,7 +299,7 @@ def submit_tool_outputs(
     run_id: str,
     tool_outputs: Sequence[_p_threads.SubmitToolOutputsRunRequestToolOutputParam],
     stream: bool,
-) -> Request[_t_threads.RunObject] | Request[Stream[_t_threads.AssistantStreamEvent]]: ...
+) -> Request[_t_threads.Run] | Request[Stream[_t_threads.AssistantStreamEvent]]: ...
 
 
 def submit_tool_outputs(
@@ -308,7 +308,7 @@ def submit_tool_outputs(
     run_id: str,
     tool_outputs: Sequence[_p_threads.SubmitToolOutputsRunRequestToolOutputParam],
     stream: bool | None | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.RunObject] | Request[Stream[_t_threads.AssistantStreamEvent]]:
+) -> Request[_t_threads.Run] | Request[Stream[_t_threads.AssistantStreamEvent]]:
     """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request.
 
     Args:
@@ -330,13 +330,13 @@ def submit_tool_outputs(
     )
 
 
-_update_decoder = JsonDecoder(_t_threads.RunObject)
+_update_decoder = JsonDecoder(_t_threads.Run)
 def update(
     *,
     thread_id: str,
     run_id: str,
     metadata: _p_shared_assistants_batches_9_01aaa1.MetadataParam | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.RunObject]:
+) -> Request[_t_threads.Run]:
     """Modifies a run.
 
     Args:

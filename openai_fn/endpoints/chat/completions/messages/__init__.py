@@ -36,7 +36,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_list_decoder = PageDecoder(_t_chat.ChatCompletionMessageListDataItem, "after")
+_list_decoder = PageDecoder(_t_chat.ChatCompletionStoreMessage, "after")
 _list_query_types: dict[str, Any] = {
     "after": str,
     "limit": int,
@@ -48,7 +48,7 @@ def list(
     after: str | msgspec.UnsetType = UNSET,
     limit: int | msgspec.UnsetType = UNSET,
     order: Literal["asc", "desc"] | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_chat.ChatCompletionMessageListDataItem]]:
+) -> Request[Page[_t_chat.ChatCompletionStoreMessage]]:
     """Get the messages in a stored chat completion. Only Chat Completions that
     have been created with the `store` parameter set to `true` will be
     returned.

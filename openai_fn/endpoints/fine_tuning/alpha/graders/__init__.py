@@ -35,13 +35,13 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_run_decoder = JsonDecoder(_t_fine_tuning.RunGraderResponse)
+_run_decoder = JsonDecoder(_t_fine_tuning.GraderRunResponse)
 def run(
     *,
     grader: _p_fine_tuning.GraderStringCheckParam | _p_fine_tuning.GraderTextSimilarityParam | _p_fine_tuning.GraderPythonParam | _p_fine_tuning.GraderScoreModelParam | _p_fine_tuning.GraderMultiParam,
     model_sample: str,
     item: dict[str, Any] | msgspec.UnsetType = UNSET,
-) -> Request[_t_fine_tuning.RunGraderResponse]:
+) -> Request[_t_fine_tuning.GraderRunResponse]:
     """Run a grader.
 
     Args:
@@ -62,11 +62,11 @@ def run(
     )
 
 
-_validate_decoder = JsonDecoder(_t_fine_tuning.ValidateGraderResponse)
+_validate_decoder = JsonDecoder(_t_fine_tuning.GraderValidateResponse)
 def validate(
     *,
     grader: _p_fine_tuning.GraderStringCheckParam | _p_fine_tuning.GraderTextSimilarityParam | _p_fine_tuning.GraderPythonParam | _p_fine_tuning.GraderScoreModelParam | _p_fine_tuning.GraderMultiParam,
-) -> Request[_t_fine_tuning.ValidateGraderResponse]:
+) -> Request[_t_fine_tuning.GraderValidateResponse]:
     """Validate a grader.
 
     Args:

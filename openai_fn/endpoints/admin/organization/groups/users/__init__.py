@@ -83,7 +83,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_admin.GroupUser, "after")
+_list_decoder = PageDecoder(_t_admin.OrganizationGroupUser, "after")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "after": str,
@@ -95,7 +95,7 @@ def list(
     limit: int | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
     order: Literal["asc", "desc"] | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_admin.GroupUser]]:
+) -> Request[Page[_t_admin.OrganizationGroupUser]]:
     """Lists the users assigned to a group.
 
     Args:

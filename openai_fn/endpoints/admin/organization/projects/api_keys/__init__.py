@@ -61,7 +61,7 @@ def delete(
     )
 
 
-_list_decoder = PageDecoder(_t_admin.ProjectApiKey, "after")
+_list_decoder = PageDecoder(_t_admin.ProjectAPIKey, "after")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "after": str,
@@ -73,7 +73,7 @@ def list(
     limit: int | msgspec.UnsetType = UNSET,
     after: str | msgspec.UnsetType = UNSET,
     owner_project_access: Literal["active", "inactive", "any"] | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_admin.ProjectApiKey]]:
+) -> Request[Page[_t_admin.ProjectAPIKey]]:
     """Returns a list of API keys in the project.
 
     Args:
@@ -94,12 +94,12 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_admin.ProjectApiKey)
+_retrieve_decoder = JsonDecoder(_t_admin.ProjectAPIKey)
 def retrieve(
     *,
     project_id: str,
     api_key_id: str,
-) -> Request[_t_admin.ProjectApiKey]:
+) -> Request[_t_admin.ProjectAPIKey]:
     """Retrieves an API key in the project.
 
     Args:

@@ -35,11 +35,11 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_delete_decoder = JsonDecoder(_t_admin.ProjectSpendLimitDeletedResource)
+_delete_decoder = JsonDecoder(_t_admin.ProjectSpendLimitDeleted)
 def delete(
     *,
     project_id: str,
-) -> Request[_t_admin.ProjectSpendLimitDeletedResource]:
+) -> Request[_t_admin.ProjectSpendLimitDeleted]:
     """Delete a project's hard spend limit.
 
     Args:
@@ -55,11 +55,11 @@ def delete(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_admin.ProjectSpendLimitResource)
+_retrieve_decoder = JsonDecoder(_t_admin.ProjectSpendLimit)
 def retrieve(
     *,
     project_id: str,
-) -> Request[_t_admin.ProjectSpendLimitResource]:
+) -> Request[_t_admin.ProjectSpendLimit]:
     """Get a project's hard spend limit.
 
     Args:
@@ -75,14 +75,14 @@ def retrieve(
     )
 
 
-_update_decoder = JsonDecoder(_t_admin.ProjectSpendLimitResource)
+_update_decoder = JsonDecoder(_t_admin.ProjectSpendLimit)
 def update(
     *,
     project_id: str,
     threshold_amount: int,
     currency: Literal["USD"],
     interval: Literal["month"],
-) -> Request[_t_admin.ProjectSpendLimitResource]:
+) -> Request[_t_admin.ProjectSpendLimit]:
     """Create or replace a project's hard spend limit.
 
     Args:

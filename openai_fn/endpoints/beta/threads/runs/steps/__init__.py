@@ -36,7 +36,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_SUBMODULES})
 
 
-_list_decoder = PageDecoder(_t_threads.RunStepObject, "cursor")
+_list_decoder = PageDecoder(_t_threads.RunStep, "cursor")
 _list_query_types: dict[str, Any] = {
     "limit": int,
     "order": Literal["asc", "desc"],
@@ -53,7 +53,7 @@ def list(
     after: str | msgspec.UnsetType = UNSET,
     before: str | msgspec.UnsetType = UNSET,
     include: Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | msgspec.UnsetType = UNSET,
-) -> Request[Page[_t_threads.RunStepObject]]:
+) -> Request[Page[_t_threads.RunStep]]:
     """Returns a list of run steps belonging to a run.
 
     Args:
@@ -78,7 +78,7 @@ def list(
     )
 
 
-_retrieve_decoder = JsonDecoder(_t_threads.RunStepObject)
+_retrieve_decoder = JsonDecoder(_t_threads.RunStep)
 _retrieve_query_types: dict[str, Any] = {
     "include[]": builtins.list[Literal["step_details.tool_calls[*].file_search.results[*].content"]],
 }
@@ -88,7 +88,7 @@ def retrieve(
     run_id: str,
     step_id: str,
     include: Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | msgspec.UnsetType = UNSET,
-) -> Request[_t_threads.RunStepObject]:
+) -> Request[_t_threads.RunStep]:
     """Retrieves a run step.
 
     Args:
