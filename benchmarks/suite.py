@@ -215,7 +215,7 @@ async def _throughput(chat_call: Callable[[], Awaitable[object]], requests: int,
 
 def case_async(settings: Settings) -> list[Row]:
     rows: list[Row] = []
-    rounds = 1 if settings.tiny else 5
+    rounds = 1 if settings.tiny else 3
     requests, concurrency = (20, 5) if settings.tiny else (settings.async_requests, settings.concurrency)
     with loopback_server(settings.sizes) as base_url:
         for backend in ("asyncio", "trio"):

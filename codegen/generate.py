@@ -11,6 +11,7 @@ from typing import Any, cast
 import yaml
 
 from .emit_endpoints import emit_endpoints
+from .emit_facade import emit_facade
 from .emit_registry import emit_registry
 from .emit_types import emit_types
 from .ir import AliasDef, StructDef
@@ -30,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = REPO_ROOT.parent / "shared" / "spec" / "openai-openapi.yaml"
 PATCHES = Path(__file__).parent / "patches.yaml"
 GENERATED_DIRS = ("openai_fn/types", "openai_fn/endpoints")
-GENERATED_FILES = ("openai_fn/registry.py",)
+GENERATED_FILES = ("openai_fn/registry.py", "openai_fn/facade/_typed.py")
 
 
 @dataclass
@@ -90,6 +91,7 @@ def generate(spec_path: Path = DEFAULT_SPEC) -> Generated:
     files.update(emit_types(analysis))
     files.update(emit_endpoints(analysis))
     files.update(emit_registry(analysis))
+    files.update(emit_facade(analysis))
     return Generated(analysis, dict(sorted(files.items())), count)
 
 

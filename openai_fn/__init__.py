@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
-# Module-level client settings (see docs/module_client.md): read on every ``openai_fn.run(...)``;
+# Module-level client settings (see docs/quickstart.md): read on every ``openai_fn.run(...)``;
 # ``None`` means from the environment, or the official SDK's default.
 api_key: Any = None
 organization: str | None = None

@@ -81,11 +81,11 @@ def test_registry_covers_every_operation() -> None:
     chat = operation("createChatCompletion")
     assert chat.name == "chat.completions.create"
     assert chat.path == "/chat/completions" and chat.method == "POST"
-    assert chat.result_type.__name__ == "CreateChatCompletionResponse"
-    assert chat.stream_event_type.__name__ == "CreateChatCompletionStreamResponse"
+    assert chat.result_type.__name__ == "ChatCompletion"  # the official SDK's names
+    assert chat.stream_event_type.__name__ == "ChatCompletionChunk"
     assert chat.stream_format == "chunks"
     files = operation("listFiles")
-    assert files.kind == "page" and files.result_type.__name__ == "OpenAIFile"
+    assert files.kind == "page" and files.result_type.__name__ == "FileObject"
     assert operation("downloadFile").result_type is bytes
 
 
@@ -179,6 +179,29 @@ def test_bad_arguments_name_the_field() -> None:
         chat.completions.create(model="gpt-4o-mini")  # type: ignore[call-arg]
     assert issubclass(_runtime.InvalidArgumentError, TypeError)
     assert issubclass(_runtime.InvalidArgumentError, ValueError)
+
+
+def test_bad_union_tags_and_enum_values_list_the_allowed_values() -> None:
+    from openai_fn.endpoints import chat, files, responses
+
+    def message(call: Any) -> str:
+        with pytest.raises(_runtime.InvalidArgumentError) as info:
+            call()
+        return str(info.value)
+
+    bad: Any = [{"role": "bot", "content": "hi"}]
+    assert message(lambda: chat.completions.create(model="m", messages=bad)) == (
+        "messages[0].role: expected one of 'developer', 'system', 'user', 'assistant', 'tool', 'function', got 'bot'"
+    )
+    parts: Any = [{"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "zzz"}]}]
+    assert message(lambda: chat.completions.create(model="m", messages=parts)) == (
+        "messages[0].content[1].type: expected one of 'text', 'image_url', 'input_audio', 'file', got 'zzz'"
+    )
+    order: Any = "sideways"
+    assert message(lambda: files.list(order=order)) == "order: expected one of 'asc', 'desc', got 'sideways'"
+    tools: Any = [{"type": "nope"}]
+    text = message(lambda: responses.create(model="m", tools=tools))
+    assert text.startswith("tools[0].type: expected one of 'function', ") and "__unknown__" not in text
 
 
 def test_empty_path_parameter_is_a_value_error() -> None:

@@ -67,3 +67,22 @@ def test_unwrap_or_raise_raises_the_typed_error(loopback: LoopbackServer, module
     assert caught.value.status_code == 429
     loopback.enqueue(json_reply({"fine": True}))
     assert oa.unwrap_or_raise(oa.run(REQUEST)) == {"fine": True}
+
+
+def test_one_pool_across_settings_and_environment_changes(
+    loopback: LoopbackServer, module_settings: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env-one")
+    oa.base_url = loopback.base_url
+    loopback.enqueue(json_reply({}), json_reply({}), json_reply({}))
+    oa.run(REQUEST)
+    first = oa.default_client()
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env-two")
+    oa.run(REQUEST)
+    oa.timeout = 30.0
+    oa.run(REQUEST)
+    assert oa.default_client() is not first
+    assert oa.default_client().http_client is first.http_client
+    assert [r.headers["authorization"] for r in loopback.received] == [
+        "Bearer sk-env-one", "Bearer sk-env-two", "Bearer sk-env-two"
+    ]

@@ -28,10 +28,38 @@ def test_every_type_has_a_decoder_and_module() -> None:
 
 
 def test_lazy_index() -> None:
-    assert "ChatCompletionTool" in dir(types) or "CreateChatCompletionResponse" in dir(types)
-    assert types.CreateChatCompletionResponse.__name__ == "CreateChatCompletionResponse"
+    assert "ChatCompletionTool" in dir(types) and "CreateChatCompletionResponse" in dir(types)
+    assert types.ChatCompletionTool.__name__ == "ChatCompletionTool"
     with pytest.raises(AttributeError):
         _ = types.NoSuchType
+
+
+def test_sdk_names_are_the_classes_and_spec_names_alias_them() -> None:
+    from codegen.sdk_types import SDK_TYPE_NAMES
+
+    assert "ChatCompletion" in types.__all__ and "CreateChatCompletionResponse" in types.__all__
+    for spec_name, sdk_name in SDK_TYPE_NAMES.items():
+        cls = getattr(types, sdk_name)
+        assert getattr(types, spec_name) is cls, spec_name
+        if isinstance(cls, type):
+            assert cls.__name__ == sdk_name
+            module = importlib.import_module(cls.__module__)
+            assert getattr(module, spec_name) is cls  # ``from openai_fn.types.chat import CreateChatCompletionResponse``
+    from openai_fn.types import ChatCompletion, ChatCompletionChunk, CreateChatCompletionResponse, FileObject
+
+    assert ChatCompletion is CreateChatCompletionResponse
+    assert repr(ChatCompletionChunk).endswith(".ChatCompletionChunk'>") and FileObject.__name__ == "FileObject"
+
+
+def test_typeddicts_never_double_the_param_suffix() -> None:
+    from openai_fn.types import params
+
+    names = list(params.__all__)
+    assert "FunctionShellToolParam" in names and "FunctionShellToolParamParam" not in names
+    doubled = sorted(n for n in names if n.endswith("ParamParam"))
+    # only where the single suffix is another schema's TypedDict (``FunctionTool`` → ``FunctionToolParam``)
+    for name in doubled:
+        assert name.removesuffix("Param") in names, name
 
 
 def test_structs_are_frozen_basemodels() -> None:

@@ -19,11 +19,13 @@ from ..core.errors import OpenAIError
 from ..core.policies import RetryPolicy, TimeoutLike
 from ..core.request import UNSET, MultipartBody, Request, UnsetType
 from ..core.stream_types import AsyncStream, Stream
-from .base import DEFAULT_LIMITS, NETWORK_ERRORS, build_config, httpx_request, map_exception, override_config
+from .base import DEFAULT_LIMITS, NETWORK_ERRORS, ShardedAsyncTransport, build_config, httpx_request, map_exception, override_config
 from .response import APIResponse, AsyncStreamedResponse
 
 if TYPE_CHECKING:
     from ..core.pages import Page
+    from ..facade import _typed
+    from ..facade.webhooks import Webhooks
     from .pagination import AsyncPager
 
 __all__ = ["AsyncOpenAI"]
@@ -41,6 +43,33 @@ class AsyncOpenAI:
     """
 
     config: ClientConfig
+
+    if TYPE_CHECKING:
+        # The namespaces ``__getattr__`` makes (``client.chat.completions.create``), for type checkers:
+        # the classes are generated into ``openai_fn/facade/_typed.py`` (``python -m codegen``).
+        admin: _typed.AsyncAdmin
+        audio: _typed.AsyncAudio
+        batches: _typed.AsyncBatches
+        beta: _typed.AsyncBeta
+        chat: _typed.AsyncChat
+        completions: _typed.AsyncCompletions
+        containers: _typed.AsyncContainers
+        content_provenance_checks: _typed.AsyncContentProvenanceChecks
+        conversations: _typed.AsyncConversations
+        embeddings: _typed.AsyncEmbeddings
+        evals: _typed.AsyncEvals
+        files: _typed.AsyncFiles
+        fine_tuning: _typed.AsyncFineTuning
+        images: _typed.AsyncImages
+        models: _typed.AsyncModels
+        moderations: _typed.AsyncModerations
+        realtime: _typed.AsyncRealtime
+        responses: _typed.AsyncResponses
+        skills: _typed.AsyncSkills
+        uploads: _typed.AsyncUploads
+        vector_stores: _typed.AsyncVectorStores
+        videos: _typed.AsyncVideos
+        webhooks: Webhooks
 
     def __init__(
         self,
@@ -75,7 +104,10 @@ class AsyncOpenAI:
             raise ValueError("http_client and transport: pass one or the other, not both")
         self._owns_client = http_client is None
         self._http = http_client or httpx.AsyncClient(
-            transport=transport, limits=DEFAULT_LIMITS, follow_redirects=True, timeout=None
+            transport=transport or ShardedAsyncTransport(DEFAULT_LIMITS),
+            limits=DEFAULT_LIMITS,
+            follow_redirects=True,
+            timeout=None,
         )
 
     # -- configuration --------------------------------------------------------------------------

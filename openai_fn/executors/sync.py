@@ -23,6 +23,8 @@ from .response import APIResponse, StreamedResponse
 
 if TYPE_CHECKING:
     from ..core.pages import Page
+    from ..facade import _typed
+    from ..facade.webhooks import Webhooks
     from .pagination import SyncPager
 
 __all__ = ["OpenAI"]
@@ -40,6 +42,33 @@ class OpenAI:
     """
 
     config: ClientConfig
+
+    if TYPE_CHECKING:
+        # The namespaces ``__getattr__`` makes (``client.chat.completions.create``), for type checkers:
+        # the classes are generated into ``openai_fn/facade/_typed.py`` (``python -m codegen``).
+        admin: _typed.Admin
+        audio: _typed.Audio
+        batches: _typed.Batches
+        beta: _typed.Beta
+        chat: _typed.Chat
+        completions: _typed.Completions
+        containers: _typed.Containers
+        content_provenance_checks: _typed.ContentProvenanceChecks
+        conversations: _typed.Conversations
+        embeddings: _typed.Embeddings
+        evals: _typed.Evals
+        files: _typed.Files
+        fine_tuning: _typed.FineTuning
+        images: _typed.Images
+        models: _typed.Models
+        moderations: _typed.Moderations
+        realtime: _typed.Realtime
+        responses: _typed.Responses
+        skills: _typed.Skills
+        uploads: _typed.Uploads
+        vector_stores: _typed.VectorStores
+        videos: _typed.Videos
+        webhooks: Webhooks
 
     def __init__(
         self,

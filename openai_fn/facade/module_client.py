@@ -7,6 +7,7 @@ a changed setting takes effect on the next call: the executor is derived again w
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, Literal, TypeVar, cast, overload
 
@@ -38,7 +39,12 @@ SETTINGS = (
 """Module attributes read on every call (``None`` means: from the environment, or the default)."""
 
 _sync: tuple[tuple[Any, ...], OpenAI] | None = None
+_sync_pool: OpenAI | None = None
+"""The executor that owns the module's connection pool; the ones per settings borrow it."""
 _async: dict[tuple[Any, ...], AsyncOpenAI] = {}
+
+ENVIRONMENT = ("OPENAI_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_BASE_URL")
+"""Environment variables the settings fall back on: a change to them is a change of settings too."""
 
 
 def _settings() -> dict[str, Any]:
@@ -47,7 +53,7 @@ def _settings() -> dict[str, Any]:
 
 
 def _key(settings: dict[str, Any]) -> tuple[object, ...]:
-    return tuple(_hashable(value) for value in settings.values())
+    return (*(_hashable(value) for value in settings.values()), *(os.environ.get(name) for name in ENVIRONMENT))
 
 
 def _hashable(value: object) -> object:
@@ -66,12 +72,16 @@ def _arguments(settings: dict[str, Any]) -> dict[str, Any]:
 
 def default_client() -> OpenAI:
     """The module's sync executor for the current settings (made on first use, re-derived on change)."""
-    global _sync
+    global _sync, _sync_pool
     settings = _settings()
     key = _key(settings)
     if _sync is None or _sync[0] != key:
-        client = OpenAI(http_client=settings["http_client"], **_arguments(settings))
-        _sync = (key, client)
+        http_client = settings["http_client"]
+        if http_client is None:
+            if _sync_pool is None:
+                _sync_pool = OpenAI(api_key="")
+            http_client = _sync_pool.http_client
+        _sync = (key, OpenAI(http_client=http_client, **_arguments(settings)))
     return _sync[1]
 
 
