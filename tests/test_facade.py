@@ -11,6 +11,7 @@ import pytest
 import openai_fn as oa
 from openai_fn import chat, files
 from openai_fn.helpers.webhooks import sign
+from openai_fn.types.params.chat import ChatCompletionRequestMessageParam
 from tests.loopback import LoopbackServer, json_reply
 
 COMPLETION = {
@@ -20,14 +21,15 @@ COMPLETION = {
     "model": "gpt-4o-mini",
     "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "hi", "refusal": None}}],
 }
-ARGS: dict[str, Any] = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
+MODEL = "gpt-4o-mini"
+MESSAGES: list[ChatCompletionRequestMessageParam] = [{"role": "user", "content": "hi"}]
 
 
 def test_namespace_call_equals_run_of_the_builder(loopback: LoopbackServer) -> None:
     loopback.enqueue(json_reply(COMPLETION), json_reply(COMPLETION))
     with oa.OpenAI(api_key="sk-x", base_url=loopback.base_url) as client:
-        via_facade = client.chat.completions.create(**ARGS)
-        via_run = client.run(chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]))
+        via_facade = client.chat.completions.create(model=MODEL, messages=MESSAGES)
+        via_run = client.run(chat.completions.create(model=MODEL, messages=MESSAGES))
     assert via_facade == via_run
     assert via_facade.unwrap().choices[0].message.content == "hi"
     first, second = loopback.received
@@ -61,7 +63,8 @@ def test_raw_and_streaming_response_variants(loopback: LoopbackServer) -> None:
 def test_bad_arguments_raise_before_anything_is_sent(loopback: LoopbackServer) -> None:
     with oa.OpenAI(api_key="sk-x", base_url=loopback.base_url) as client:
         with pytest.raises(oa.InvalidArgumentError, match="role"):
-            client.chat.completions.create(model="m", messages=[{"role": "bot", "content": "x"}])
+            bad: Any = [{"role": "bot", "content": "x"}]
+            client.chat.completions.create(model="m", messages=bad)
         with pytest.raises(ValueError, match="file_id"):
             client.files.retrieve(file_id="")
     assert loopback.received == []
@@ -71,7 +74,7 @@ def test_bad_arguments_raise_before_anything_is_sent(loopback: LoopbackServer) -
 async def test_async_namespaces(loopback: LoopbackServer) -> None:
     loopback.enqueue(json_reply(COMPLETION), json_reply({"object": "list", "data": [], "has_more": False}))
     async with oa.AsyncOpenAI(api_key="sk-x", base_url=loopback.base_url) as client:
-        completion = (await client.chat.completions.create(**ARGS)).unwrap()
+        completion = (await client.chat.completions.create(model=MODEL, messages=MESSAGES)).unwrap()
         assert completion.id == "chatcmpl-1"
         raw = (await client.files.with_raw_response.list()).unwrap()
         assert raw.status_code == 200
@@ -105,7 +108,7 @@ def test_chat_stream_helper_on_the_namespace(loopback: LoopbackServer) -> None:
     ]
     loopback.enqueue(sse_reply(events))
     with oa.OpenAI(api_key="sk-x", base_url=loopback.base_url) as client:
-        stream = client.chat.completions.stream(**ARGS).unwrap()
+        stream = client.chat.completions.stream(model=MODEL, messages=MESSAGES).unwrap()
         with stream:
             kinds = [event.type for event in stream]
         final = stream.get_final_completion()

@@ -121,11 +121,29 @@ def httpx_request(wire: WireRequest, content: Any, content_type: str | None = No
         headers = [*headers, ("content-length", str(length))]
     return httpx.Request(
         wire.method,
-        wire.url,
+        parsed_url(wire.url),
         headers=headers,
         content=content,
         extensions={"timeout": httpx_timeout(wire.timeout)},
     )
+
+
+_URLS: dict[str, httpx.URL] = {}
+_URLS_MAX = 256
+
+
+def parsed_url(url: str) -> httpx.URL:
+    """``httpx.URL(url)``, remembered: parsing is a quarter of building a request, and URLs repeat.
+
+    ``httpx.URL`` values are immutable, so one can serve every request to that URL. The memo is
+    bounded (emptied when full), so varying URLs (page cursors) cost a parse, never memory.
+    """
+    found = _URLS.get(url)
+    if found is None:
+        if len(_URLS) >= _URLS_MAX:
+            _URLS.clear()
+        found = _URLS[url] = httpx.URL(url)
+    return found
 
 
 def map_exception(exc: Exception, request: httpx.Request | None) -> APIConnectionError:

@@ -7,7 +7,7 @@ the first event is a value like any other; failures mid-stream surface where the
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from returns.result import Result
 
@@ -18,7 +18,14 @@ from .chat_stream import AsyncChatCompletionStream, ChatCompletionStream
 from .effects import is_async_client
 from .responses_stream import AsyncResponseStream, ResponseStream
 
+if TYPE_CHECKING:
+    from ..executors.async_ import AsyncOpenAI
+    from ..executors.sync import OpenAI
+
 __all__ = ["chat_completions_stream", "responses_stream", "runs_stream"]
+
+H = TypeVar("H", bound=AssistantEventHandler)
+AH = TypeVar("AH", bound=AsyncAssistantEventHandler)
 
 
 def _run_wrapped(
@@ -35,6 +42,14 @@ def _run_wrapped(
     return sync_result.map(wrap)
 
 
+@overload
+def chat_completions_stream(
+    client: OpenAI, *, response_format: Any = None, **params: Any
+) -> Result[ChatCompletionStream, OpenAIError]: ...
+@overload
+def chat_completions_stream(
+    client: AsyncOpenAI, *, response_format: Any = None, **params: Any
+) -> Awaitable[Result[AsyncChatCompletionStream, OpenAIError]]: ...
 def chat_completions_stream(
     client: Any, *, response_format: Any = None, **params: Any
 ) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
@@ -47,6 +62,10 @@ def chat_completions_stream(
     return _run_wrapped(client, request, lambda chunks: ChatCompletionStream(chunks, response_format=response_format))
 
 
+@overload
+def responses_stream(client: OpenAI, **params: Any) -> Result[ResponseStream, OpenAIError]: ...
+@overload
+def responses_stream(client: AsyncOpenAI, **params: Any) -> Awaitable[Result[AsyncResponseStream, OpenAIError]]: ...
 def responses_stream(client: Any, **params: Any) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
     """``client.responses.stream(...)``: a ``ResponseStream`` with ``get_final_response()``."""
     from ..endpoints import responses
@@ -56,6 +75,16 @@ def responses_stream(client: Any, **params: Any) -> Result[Any, OpenAIError] | A
     return _run_wrapped(client, request, wrap)
 
 
+@overload
+def runs_stream(client: OpenAI, *, event_handler: H, **params: Any) -> Result[H, OpenAIError]: ...
+@overload
+def runs_stream(client: OpenAI, *, event_handler: None = None, **params: Any) -> Result[AssistantEventHandler, OpenAIError]: ...
+@overload
+def runs_stream(client: AsyncOpenAI, *, event_handler: AH, **params: Any) -> Awaitable[Result[AH, OpenAIError]]: ...
+@overload
+def runs_stream(
+    client: AsyncOpenAI, *, event_handler: None = None, **params: Any
+) -> Awaitable[Result[AsyncAssistantEventHandler, OpenAIError]]: ...
 def runs_stream(
     client: Any, *, event_handler: Any = None, **params: Any
 ) -> Result[Any, OpenAIError] | Awaitable[Result[Any, OpenAIError]]:
