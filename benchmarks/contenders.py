@@ -31,7 +31,7 @@ __all__ = ["MESSAGES", "MOCK_URL", "Floor", "Official", "Ours", "official_availa
 
 MOCK_URL = "http://bench.local/v1"
 MODEL = "gpt-4o-mini"
-MESSAGES = [{"role": "user", "content": "Say this is a test"}]
+MESSAGES: list[Any] = [{"role": "user", "content": "Say this is a test"}]
 API_KEY = "sk-bench"
 EMBED_MODEL = "text-embedding-3-small"
 
@@ -121,7 +121,7 @@ class Floor:
         response.raise_for_status()
         return self.chat_decoder.decode(response.content)
 
-    def embeddings(self) -> list[memoryview]:
+    def embeddings(self) -> list[memoryview[float]]:
         body = msgspec.json.encode({"input": self.inputs, "model": EMBED_MODEL, "encoding_format": "base64"})
         response = self.client.post(f"{self.base_url}/embeddings", content=body, headers=_HEADERS)
         response.raise_for_status()

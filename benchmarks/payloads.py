@@ -71,7 +71,7 @@ class Payloads:
         self.sizes = sizes
         self.chat = CHAT_COMPLETION
         rng = random.Random(8)
-        items = []
+        items: list[dict[str, object]] = []
         for index in range(sizes.vectors):
             floats = [rng.uniform(-0.1, 0.1) for _ in range(sizes.dims)]
             raw = struct.pack(f"<{sizes.dims}f", *floats)

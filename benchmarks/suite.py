@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Generator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +114,7 @@ def compare(runners: dict[str, Callable[[], object]], *, batch: int, rounds: int
 
 
 @contextmanager
-def loopback_server(sizes: Sizes) -> Iterator[str]:
+def loopback_server(sizes: Sizes) -> Generator[str]:
     """The benchmark server in a subprocess on 127.0.0.1; yields its base URL, stops it on exit."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
@@ -231,7 +231,7 @@ def case_async(settings: Settings) -> list[Row]:
                 for one in contenders:  # warm-up: open the connections
                     try:
                         await _throughput(one.chat, min(requests, concurrency * 2), concurrency)
-                    except Exception as exc:  # noqa: BLE001 - the official package on trio: reported, not fatal
+                    except Exception as exc:
                         failed.add(one.name)
                         note = f"official on {backend}: {type(exc).__name__}"
                 for _ in range(rounds):

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .emit_types import HEADER, param_name
 from .ir import StructDef, T, TDict, TPrim, TRef, TUnion
-from .ops import Operation, Param
+from .ops import OPTION_NAMES, Operation, Param
 from .pipeline import Analysis
 from .render import doc_block, render_type, trim_doc
 from .unions import CATCH_ALL_NAMES
 
-__all__ = ["emit_endpoints", "namespace_tree"]
+__all__ = ["OPTION_DOCS", "OPTION_PARAMS", "emit_endpoints", "namespace_tree"]
 
-RUNTIME_TEMPLATE = Path(__file__).parent / "templates" / "_runtime.py"
+OPTION_PARAMS: tuple[tuple[str, str, str], ...] = (
+    ("extra_headers", "Mapping[str, str | None] | None", "None"),
+    ("extra_query", "Mapping[str, object] | None", "None"),
+    ("extra_body", "Mapping[str, object] | None", "None"),
+    ("timeout", "TimeoutLike | msgspec.UnsetType", "UNSET"),
+)
+"""The official SDK's per-call options, keyword-only after every builder's own parameters (name, type, default).
+
+Names the API's own parameters may not take (``codegen/ops.py`` gives such a parameter a trailing ``_``)."""
+
+OPTION_DOCS: dict[str, str] = {
+    "extra_headers": "Send extra headers (a ``None`` value removes a header).",
+    "extra_query": "Add additional query parameters to the request.",
+    "extra_body": "Add additional JSON properties to the request (deep-merged into a JSON body).",
+    "timeout": "Override the client-level default timeout for this request, in seconds (or a ``Timeout``).",
+}
 
 
 @dataclass
@@ -45,7 +59,6 @@ def emit_endpoints(a: Analysis) -> dict[str, str]:
     for path, ns in sorted(tree.items()):
         target = "openai_fn/endpoints/" + "/".join((*path, "__init__.py"))
         files[target] = NamespaceWriter(a, ns).source()
-    files["openai_fn/endpoints/_runtime.py"] = RUNTIME_TEMPLATE.read_text()
     return files
 
 
@@ -111,7 +124,7 @@ class NamespaceWriter:
             typing_names |= {"Literal"}
             if any(op.stream_where for op in self.ns.ops):
                 typing_names.add("overload")
-            std.append("from collections.abc import Sequence")
+            std.append("from collections.abc import Mapping, Sequence")
         head.extend(sorted(std))
         head.append(f"from typing import {', '.join(sorted(typing_names))}")
         head.append("")
@@ -120,7 +133,7 @@ class NamespaceWriter:
             head.append("")
             core = self.core_imports()
             head.extend(core)
-            head.append("from openai_fn.endpoints import _runtime as _rt")
+            head.append("from openai_fn.core import validation as _rt")
             if "model" in self.needs:
                 head.append("from openai_fn.core import model as _model")
             for mod in sorted(self.type_modules):
@@ -180,7 +193,7 @@ class NamespaceWriter:
         return out
 
     def typing_imports(self) -> dict[str, str]:
-        out: dict[str, str] = {}
+        out: dict[str, str] = {"TimeoutLike": "openai_fn.core.policies"}
         ops = self.ns.ops
         if any(o.result_kind == "page" for o in ops):
             out["Page"] = "openai_fn.core.pages"
@@ -231,6 +244,7 @@ class NamespaceWriter:
                 lines.append(f"    {p.py_name}: {text},")
             else:
                 lines.append(f"    {p.py_name}: {text} | msgspec.UnsetType = UNSET,")
+        lines.extend(f"    {name}: {annotation} = {default}," for name, annotation, default in OPTION_PARAMS)
         return lines
 
     def builder(self, op: Operation) -> list[str]:
@@ -266,8 +280,7 @@ class NamespaceWriter:
         else:
             ret_impl = ret
         out.append(f"def {name}(")
-        if op.params:
-            out.append("    *,")
+        out.append("    *,")
         out.extend(self.signature(op, None))
         out.append(f") -> {ret_impl}:")
         out.extend(self.docstring(op))
@@ -279,12 +292,13 @@ class NamespaceWriter:
         desc = trim_doc(op.description, 600)
         if desc and desc != text:
             text = f"{text}\n\n{desc}" if text else desc
-        args = [p for p in self.ordered_params(op) if p.description]
-        if args:
-            text += "\n\nArgs:"
-            for p in args:
+        text += "\n\nArgs:"
+        for p in self.ordered_params(op):
+            if p.description:
                 first = trim_doc(p.description.strip().split("\n\n")[0], 240).replace("\n", " ")
                 text += f"\n    {p.py_name}: {first}"
+        for option, doc in OPTION_DOCS.items():
+            text += f"\n    {option}: {doc}"
         text += f"\n\nOperation ``{op.operation_id}``: ``{op.method} {op.path}``."
         if op.deprecated:
             text = "Deprecated. " + text
@@ -362,9 +376,16 @@ class NamespaceWriter:
         else:
             kw.append(f"decoder=_{name}_decoder")
         kw.append(f'operation_id="{op.operation_id}"')
-        lines.append("    return Request(")
+        lines.append("    _request = Request(")
         lines.extend(f"        {k}," for k in kw)
         lines.append("    )")
+        # the SDK's per-call options, applied only when given (the common path pays four identity checks)
+        lines.append("    if extra_headers is None and extra_query is None and extra_body is None and timeout is UNSET:")
+        lines.append("        return _request")
+        lines.append(
+            "    return _request.with_options("
+            "extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)"
+        )
         return lines
 
     def body_check_type(self, op: Operation) -> str:

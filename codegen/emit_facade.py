@@ -95,7 +95,7 @@ class FacadeWriter:
         head.append("")
         head.append("if TYPE_CHECKING:")
         imports: list[str] = [
-            "    from collections.abc import Sequence",
+            "    from collections.abc import Mapping, Sequence",
             "    from typing import Any, Literal, overload",
             "",
             "    import msgspec",
@@ -103,6 +103,7 @@ class FacadeWriter:
         ]
         first_party: list[tuple[str, str]] = [("openai_fn.core.errors", "import OpenAIError")]
         first_party.append(("openai_fn.core.stream_types", "import AsyncStream, Stream"))
+        first_party.append(("openai_fn.core.policies", "import TimeoutLike"))
         for name, mod in self.typing_imports.items():
             first_party.append((mod, f"import {name}"))
         for path in paths:

@@ -11,7 +11,7 @@ from .ir import ANY, StructDef, T, TDict, TList, TPrim, TRef
 from .schema import SchemaModel, as_dict, pascal, py_field_name
 from .sdk_names import BETA_HEADERS, OPERATION_NAMES
 
-__all__ = ["Operation", "Param", "build_operations", "fallback_name"]
+__all__ = ["OPTION_NAMES", "Operation", "Param", "build_operations", "fallback_name"]
 
 JSON = dict[str, Any]
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -105,6 +105,11 @@ def fallback_name(method: str, path: str) -> str:
     return ".".join(re.sub(r"[^0-9a-z_]", "_", s.lower()) for s in segs) + "." + verb
 
 
+OPTION_NAMES = ("extra_headers", "extra_query", "extra_body", "timeout")
+"""The SDK's per-call options every builder takes (``emit_endpoints.OPTION_PARAMS``); an operation's own
+parameter of one of these names gets a trailing ``_`` in Python (the wire name is kept), like keywords."""
+
+
 def build_operations(spec: Mapping[str, Any], model: SchemaModel) -> list[Operation]:
     ops: list[Operation] = []
     for path, item in cast("Mapping[str, JSON]", spec["paths"]).items():
@@ -127,7 +132,7 @@ def build_operation(path: str, method: str, op: JSON, model: SchemaModel) -> Ope
     dotted = OPERATION_NAMES.get(op_id) or fallback_name(method, path)
     ctx = pascal(op_id)
     params: list[Param] = []
-    taken: set[str] = set()
+    taken: set[str] = set(OPTION_NAMES)  # an API parameter called ``timeout`` would become ``timeout_``
 
     def add(p: Param) -> None:
         while p.py_name in taken:

@@ -83,7 +83,7 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy table below provides, for 
     from .endpoints import uploads as uploads
     from .endpoints import vector_stores as vector_stores
     from .endpoints import videos as videos
-    from .endpoints._runtime import InvalidArgumentError as InvalidArgumentError
+    from .core.validation import InvalidArgumentError as InvalidArgumentError
     from .executors.async_ import AsyncOpenAI as AsyncOpenAI
     from .executors.azure import AsyncAzureOpenAI as AsyncAzureOpenAI
     from .executors.azure import AzureOpenAI as AzureOpenAI
@@ -171,7 +171,7 @@ _LAZY: dict[str, str] = {
     "Operation": "registry",
     "operation": "registry",
     "operations": "registry",
-    "InvalidArgumentError": "endpoints._runtime",
+    "InvalidArgumentError": "core.validation",
     "ChatCompletionStream": "helpers.chat_stream",
     "AsyncChatCompletionStream": "helpers.chat_stream",
     "ChatCompletionStreamState": "helpers.chat_stream",

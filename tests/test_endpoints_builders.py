@@ -12,7 +12,7 @@ import pytest
 from codegen.ir import AliasDef, StructDef, T, TDict, TList, TLit, TPrim, TRef, TUnion
 from openai_fn.core.decoders import BinaryDecoder, JsonDecoder, PageDecoder, StreamDecoder
 from openai_fn.core.request import JsonBody, MultipartBody, RawBody, Request
-from openai_fn.endpoints import _runtime
+from openai_fn.core import validation as _runtime
 from openai_fn.registry import operation, operations
 
 from ._codegen_spec import generated

@@ -19,7 +19,15 @@ from ..core.errors import OpenAIError
 from ..core.policies import RetryPolicy, TimeoutLike
 from ..core.request import UNSET, MultipartBody, Request, UnsetType
 from ..core.stream_types import AsyncStream, Stream
-from .base import DEFAULT_LIMITS, NETWORK_ERRORS, ShardedAsyncTransport, build_config, httpx_request, map_exception, override_config
+from .base import (
+    DEFAULT_LIMITS,
+    NETWORK_ERRORS,
+    ShardedAsyncTransport,
+    build_config,
+    httpx_request,
+    map_exception,
+    override_config,
+)
 from .response import APIResponse, AsyncStreamedResponse
 
 if TYPE_CHECKING:

@@ -42,15 +42,21 @@ class SyncPager(Generic[Y]):
         self.pages = pages
 
     def __iter__(self) -> Iterator[Y]:
-        """Items (or pages); a failed page raises its ``OpenAIError`` here."""
-        for result in self.results():
-            match result:
-                case Success(value):
-                    yield value
-                case Failure(error):
-                    raise error
-                case _:  # pragma: no cover - Result has only the two cases
-                    raise AssertionError(result)
+        """Items (or pages); a failed page raises its ``OpenAIError`` here.
+
+        The same walk as :meth:`results`, without wrapping each item in a ``Success`` only to unwrap it.
+        """
+        request: Request[Page[Any]] | None = self.request
+        while request is not None:
+            result = self._run(request)
+            if not isinstance(result, Success):
+                raise result.failure()
+            page: Page[Any] = result.unwrap()
+            if self.pages:
+                yield cast("Y", page)
+            else:
+                yield from cast("list[Y]", page.data)
+            request = page.next_request()
 
     def iter_pages(self) -> Iterator[Page[Any]]:
         """Every page, whatever ``pages`` was."""
@@ -91,14 +97,18 @@ class AsyncPager(Generic[Y]):
         self.pages = pages
 
     async def _iterate(self) -> AsyncIterator[Y]:
-        async for result in self.results():
-            match result:
-                case Success(value):
-                    yield value
-                case Failure(error):
-                    raise error
-                case _:  # pragma: no cover - Result has only the two cases
-                    raise AssertionError(result)
+        request: Request[Page[Any]] | None = self.request
+        while request is not None:
+            result = await self._run(request)
+            if not isinstance(result, Success):
+                raise result.failure()
+            page: Page[Any] = result.unwrap()
+            if self.pages:
+                yield cast("Y", page)
+            else:
+                for item in page.data:
+                    yield cast("Y", item)
+            request = page.next_request()
 
     def __aiter__(self) -> AsyncIterator[Y]:
         """Items (or pages); a failed page raises its ``OpenAIError`` here."""

@@ -14,7 +14,7 @@ TOP_LEVEL = ("admin", "audio", "batches", "beta", "chat", "completions", "contai
 """The top-level namespaces the executors declare (``OpenAI.chat`` …)."""
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import Any, Literal, overload
 
     import msgspec
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from openai_fn.core.errors import OpenAIError
     from openai_fn.core.multipart import FileInput
+    from openai_fn.core.policies import TimeoutLike
     from openai_fn.core.stream_types import AsyncStream, Stream
     from openai_fn.endpoints import batches as _e_batches
     from openai_fn.endpoints import completions as _e_completions
@@ -1262,6 +1263,10 @@ if TYPE_CHECKING:
             chunking_strategy: Literal["auto"] | _p_audio.VadConfigParam | msgspec.UnsetType | None = UNSET,
             known_speaker_names: Sequence[str] | msgspec.UnsetType = UNSET,
             known_speaker_references: Sequence[str] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_audio.CreateTranscriptionAnswerMerged, OpenAIError]: ...
 
         @overload
@@ -1282,6 +1287,10 @@ if TYPE_CHECKING:
             chunking_strategy: Literal["auto"] | _p_audio.VadConfigParam | msgspec.UnsetType | None = UNSET,
             known_speaker_names: Sequence[str] | msgspec.UnsetType = UNSET,
             known_speaker_references: Sequence[str] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_audio.TranscriptionStreamEvent], OpenAIError]: ...
 
         @overload
@@ -1302,6 +1311,10 @@ if TYPE_CHECKING:
             chunking_strategy: Literal["auto"] | _p_audio.VadConfigParam | msgspec.UnsetType | None = UNSET,
             known_speaker_names: Sequence[str] | msgspec.UnsetType = UNSET,
             known_speaker_references: Sequence[str] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_audio.CreateTranscriptionAnswerMerged | Stream[_t_audio.TranscriptionStreamEvent], OpenAIError]: ...
 
         def create(self, **kwargs: Any) -> Any:
@@ -1673,6 +1686,10 @@ if TYPE_CHECKING:
             context_management: Sequence[_p_beta_responses.BetaContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
             multi_agent: _p_beta_responses.BetaMultiAgentParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_beta_responses.BetaResponse, OpenAIError]: ...
 
         @overload
@@ -1712,6 +1729,10 @@ if TYPE_CHECKING:
             context_management: Sequence[_p_beta_responses.BetaContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
             multi_agent: _p_beta_responses.BetaMultiAgentParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_beta_responses.BetaResponseStreamEvent], OpenAIError]: ...
 
         @overload
@@ -1751,6 +1772,10 @@ if TYPE_CHECKING:
             context_management: Sequence[_p_beta_responses.BetaContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
             multi_agent: _p_beta_responses.BetaMultiAgentParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_beta_responses.BetaResponse | Stream[_t_beta_responses.BetaResponseStreamEvent], OpenAIError]: ...
 
         def create(self, **kwargs: Any) -> Any:
@@ -1768,6 +1793,10 @@ if TYPE_CHECKING:
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
             betas: Sequence[Literal["responses_multi_agent=v1"]] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_beta_responses.BetaResponse, OpenAIError]: ...
 
         @overload
@@ -1780,6 +1809,10 @@ if TYPE_CHECKING:
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
             betas: Sequence[Literal["responses_multi_agent=v1"]] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_beta_responses.BetaResponseStreamEvent], OpenAIError]: ...
 
         @overload
@@ -1792,6 +1825,10 @@ if TYPE_CHECKING:
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
             betas: Sequence[Literal["responses_multi_agent=v1"]] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_beta_responses.BetaResponse | Stream[_t_beta_responses.BetaResponseStreamEvent], OpenAIError]: ...
 
         def retrieve(self, **kwargs: Any) -> Any:
@@ -1892,6 +1929,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run, OpenAIError]: ...
 
         @overload
@@ -1914,6 +1955,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         @overload
@@ -1936,6 +1981,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run | Stream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         def create_and_run(self, **kwargs: Any) -> Any:
@@ -2034,6 +2083,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run, OpenAIError]: ...
 
         @overload
@@ -2059,6 +2112,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         @overload
@@ -2084,6 +2141,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run | Stream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         def create(self, **kwargs: Any) -> Any:
@@ -2100,6 +2161,10 @@ if TYPE_CHECKING:
             run_id: str,
             tool_outputs: Sequence[_p_threads.SubmitToolOutputsRunRequestToolOutputParam],
             stream: Literal[False] | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run, OpenAIError]: ...
 
         @overload
@@ -2110,6 +2175,10 @@ if TYPE_CHECKING:
             run_id: str,
             tool_outputs: Sequence[_p_threads.SubmitToolOutputsRunRequestToolOutputParam],
             stream: Literal[True],
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         @overload
@@ -2120,6 +2189,10 @@ if TYPE_CHECKING:
             run_id: str,
             tool_outputs: Sequence[_p_threads.SubmitToolOutputsRunRequestToolOutputParam],
             stream: bool,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run | Stream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         def submit_tool_outputs(self, **kwargs: Any) -> Any:
@@ -2247,6 +2320,10 @@ if TYPE_CHECKING:
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             function_call: Literal["none", "auto"] | _p_chat.ChatCompletionFunctionCallOptionParam | msgspec.UnsetType = UNSET,
             functions: Sequence[_p_chat.ChatCompletionFunctionsParam] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_chat.ChatCompletion, OpenAIError]: ...
 
         @overload
@@ -2290,6 +2367,10 @@ if TYPE_CHECKING:
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             function_call: Literal["none", "auto"] | _p_chat.ChatCompletionFunctionCallOptionParam | msgspec.UnsetType = UNSET,
             functions: Sequence[_p_chat.ChatCompletionFunctionsParam] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_chat.ChatCompletionChunk], OpenAIError]: ...
 
         @overload
@@ -2333,6 +2414,10 @@ if TYPE_CHECKING:
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             function_call: Literal["none", "auto"] | _p_chat.ChatCompletionFunctionCallOptionParam | msgspec.UnsetType = UNSET,
             functions: Sequence[_p_chat.ChatCompletionFunctionsParam] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_chat.ChatCompletion | Stream[_t_chat.ChatCompletionChunk], OpenAIError]: ...
 
         def create(self, **kwargs: Any) -> Any:
@@ -2416,6 +2501,10 @@ if TYPE_CHECKING:
             temperature: float | msgspec.UnsetType | None = UNSET,
             top_p: float | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_completions.Completion, OpenAIError]: ...
 
         @overload
@@ -2440,6 +2529,10 @@ if TYPE_CHECKING:
             temperature: float | msgspec.UnsetType | None = UNSET,
             top_p: float | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_completions.Completion], OpenAIError]: ...
 
         @overload
@@ -2464,6 +2557,10 @@ if TYPE_CHECKING:
             temperature: float | msgspec.UnsetType | None = UNSET,
             top_p: float | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_completions.Completion | Stream[_t_completions.Completion], OpenAIError]: ...
 
         def create(self, **kwargs: Any) -> Any:
@@ -2996,6 +3093,10 @@ if TYPE_CHECKING:
             stream: Literal[False] | msgspec.UnsetType | None = UNSET,
             partial_images: _p_images.PartialImagesParam | msgspec.UnsetType = UNSET,
             quality: Literal["standard", "low", "medium", "high", "auto"] | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_images.ImagesResponse, OpenAIError]: ...
 
         @overload
@@ -3017,6 +3118,10 @@ if TYPE_CHECKING:
             stream: Literal[True],
             partial_images: _p_images.PartialImagesParam | msgspec.UnsetType = UNSET,
             quality: Literal["standard", "low", "medium", "high", "auto"] | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_images.ImageEditStreamEvent], OpenAIError]: ...
 
         @overload
@@ -3038,6 +3143,10 @@ if TYPE_CHECKING:
             stream: bool,
             partial_images: _p_images.PartialImagesParam | msgspec.UnsetType = UNSET,
             quality: Literal["standard", "low", "medium", "high", "auto"] | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_images.ImagesResponse | Stream[_t_images.ImageEditStreamEvent], OpenAIError]: ...
 
         def edit(self, **kwargs: Any) -> Any:
@@ -3062,6 +3171,10 @@ if TYPE_CHECKING:
             background: Literal["transparent", "opaque", "auto"] | msgspec.UnsetType | None = UNSET,
             style: Literal["vivid", "natural"] | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_images.ImagesResponse, OpenAIError]: ...
 
         @overload
@@ -3082,6 +3195,10 @@ if TYPE_CHECKING:
             background: Literal["transparent", "opaque", "auto"] | msgspec.UnsetType | None = UNSET,
             style: Literal["vivid", "natural"] | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_images.ImageGenStreamEvent], OpenAIError]: ...
 
         @overload
@@ -3102,6 +3219,10 @@ if TYPE_CHECKING:
             background: Literal["transparent", "opaque", "auto"] | msgspec.UnsetType | None = UNSET,
             style: Literal["vivid", "natural"] | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_images.ImagesResponse | Stream[_t_images.ImageGenStreamEvent], OpenAIError]: ...
 
         def generate(self, **kwargs: Any) -> Any:
@@ -3334,6 +3455,10 @@ if TYPE_CHECKING:
             conversation: _p_responses.ConversationParam | msgspec.UnsetType | None = UNSET,
             context_management: Sequence[_p_responses.ContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_responses.Response, OpenAIError]: ...
 
         @overload
@@ -3371,6 +3496,10 @@ if TYPE_CHECKING:
             conversation: _p_responses.ConversationParam | msgspec.UnsetType | None = UNSET,
             context_management: Sequence[_p_responses.ContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_responses.ResponseStreamEvent], OpenAIError]: ...
 
         @overload
@@ -3408,6 +3537,10 @@ if TYPE_CHECKING:
             conversation: _p_responses.ConversationParam | msgspec.UnsetType | None = UNSET,
             context_management: Sequence[_p_responses.ContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_responses.Response | Stream[_t_responses.ResponseStreamEvent], OpenAIError]: ...
 
         def create(self, **kwargs: Any) -> Any:
@@ -3424,6 +3557,10 @@ if TYPE_CHECKING:
             stream: Literal[False] | msgspec.UnsetType | None = UNSET,
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_responses.Response, OpenAIError]: ...
 
         @overload
@@ -3435,6 +3572,10 @@ if TYPE_CHECKING:
             stream: Literal[True],
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[Stream[_t_responses.ResponseStreamEvent], OpenAIError]: ...
 
         @overload
@@ -3446,6 +3587,10 @@ if TYPE_CHECKING:
             stream: bool,
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_responses.Response | Stream[_t_responses.ResponseStreamEvent], OpenAIError]: ...
 
         def retrieve(self, **kwargs: Any) -> Any:
@@ -4906,6 +5051,10 @@ if TYPE_CHECKING:
             chunking_strategy: Literal["auto"] | _p_audio.VadConfigParam | msgspec.UnsetType | None = UNSET,
             known_speaker_names: Sequence[str] | msgspec.UnsetType = UNSET,
             known_speaker_references: Sequence[str] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_audio.CreateTranscriptionAnswerMerged, OpenAIError]: ...
 
         @overload
@@ -4926,6 +5075,10 @@ if TYPE_CHECKING:
             chunking_strategy: Literal["auto"] | _p_audio.VadConfigParam | msgspec.UnsetType | None = UNSET,
             known_speaker_names: Sequence[str] | msgspec.UnsetType = UNSET,
             known_speaker_references: Sequence[str] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_audio.TranscriptionStreamEvent], OpenAIError]: ...
 
         @overload
@@ -4946,6 +5099,10 @@ if TYPE_CHECKING:
             chunking_strategy: Literal["auto"] | _p_audio.VadConfigParam | msgspec.UnsetType | None = UNSET,
             known_speaker_names: Sequence[str] | msgspec.UnsetType = UNSET,
             known_speaker_references: Sequence[str] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_audio.CreateTranscriptionAnswerMerged | AsyncStream[_t_audio.TranscriptionStreamEvent], OpenAIError]: ...
 
         async def create(self, **kwargs: Any) -> Any:
@@ -5317,6 +5474,10 @@ if TYPE_CHECKING:
             context_management: Sequence[_p_beta_responses.BetaContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
             multi_agent: _p_beta_responses.BetaMultiAgentParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_beta_responses.BetaResponse, OpenAIError]: ...
 
         @overload
@@ -5356,6 +5517,10 @@ if TYPE_CHECKING:
             context_management: Sequence[_p_beta_responses.BetaContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
             multi_agent: _p_beta_responses.BetaMultiAgentParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_beta_responses.BetaResponseStreamEvent], OpenAIError]: ...
 
         @overload
@@ -5395,6 +5560,10 @@ if TYPE_CHECKING:
             context_management: Sequence[_p_beta_responses.BetaContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
             multi_agent: _p_beta_responses.BetaMultiAgentParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_beta_responses.BetaResponse | AsyncStream[_t_beta_responses.BetaResponseStreamEvent], OpenAIError]: ...
 
         async def create(self, **kwargs: Any) -> Any:
@@ -5412,6 +5581,10 @@ if TYPE_CHECKING:
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
             betas: Sequence[Literal["responses_multi_agent=v1"]] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_beta_responses.BetaResponse, OpenAIError]: ...
 
         @overload
@@ -5424,6 +5597,10 @@ if TYPE_CHECKING:
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
             betas: Sequence[Literal["responses_multi_agent=v1"]] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_beta_responses.BetaResponseStreamEvent], OpenAIError]: ...
 
         @overload
@@ -5436,6 +5613,10 @@ if TYPE_CHECKING:
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
             betas: Sequence[Literal["responses_multi_agent=v1"]] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_beta_responses.BetaResponse | AsyncStream[_t_beta_responses.BetaResponseStreamEvent], OpenAIError]: ...
 
         async def retrieve(self, **kwargs: Any) -> Any:
@@ -5536,6 +5717,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run, OpenAIError]: ...
 
         @overload
@@ -5558,6 +5743,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         @overload
@@ -5580,6 +5769,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run | AsyncStream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         async def create_and_run(self, **kwargs: Any) -> Any:
@@ -5678,6 +5871,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run, OpenAIError]: ...
 
         @overload
@@ -5703,6 +5900,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         @overload
@@ -5728,6 +5929,10 @@ if TYPE_CHECKING:
             tool_choice: Any | msgspec.UnsetType = UNSET,
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             response_format: _p_shared_assistants_threads.AssistantsApiResponseFormatOptionParam | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run | AsyncStream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         async def create(self, **kwargs: Any) -> Any:
@@ -5744,6 +5949,10 @@ if TYPE_CHECKING:
             run_id: str,
             tool_outputs: Sequence[_p_threads.SubmitToolOutputsRunRequestToolOutputParam],
             stream: Literal[False] | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run, OpenAIError]: ...
 
         @overload
@@ -5754,6 +5963,10 @@ if TYPE_CHECKING:
             run_id: str,
             tool_outputs: Sequence[_p_threads.SubmitToolOutputsRunRequestToolOutputParam],
             stream: Literal[True],
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         @overload
@@ -5764,6 +5977,10 @@ if TYPE_CHECKING:
             run_id: str,
             tool_outputs: Sequence[_p_threads.SubmitToolOutputsRunRequestToolOutputParam],
             stream: bool,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_threads.Run | AsyncStream[_t_threads.AssistantStreamEvent], OpenAIError]: ...
 
         async def submit_tool_outputs(self, **kwargs: Any) -> Any:
@@ -5891,6 +6108,10 @@ if TYPE_CHECKING:
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             function_call: Literal["none", "auto"] | _p_chat.ChatCompletionFunctionCallOptionParam | msgspec.UnsetType = UNSET,
             functions: Sequence[_p_chat.ChatCompletionFunctionsParam] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_chat.ChatCompletion, OpenAIError]: ...
 
         @overload
@@ -5934,6 +6155,10 @@ if TYPE_CHECKING:
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             function_call: Literal["none", "auto"] | _p_chat.ChatCompletionFunctionCallOptionParam | msgspec.UnsetType = UNSET,
             functions: Sequence[_p_chat.ChatCompletionFunctionsParam] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_chat.ChatCompletionChunk], OpenAIError]: ...
 
         @overload
@@ -5977,6 +6202,10 @@ if TYPE_CHECKING:
             parallel_tool_calls: _p_shared_chat_threads.ParallelToolCallsParam | msgspec.UnsetType = UNSET,
             function_call: Literal["none", "auto"] | _p_chat.ChatCompletionFunctionCallOptionParam | msgspec.UnsetType = UNSET,
             functions: Sequence[_p_chat.ChatCompletionFunctionsParam] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_chat.ChatCompletion | AsyncStream[_t_chat.ChatCompletionChunk], OpenAIError]: ...
 
         async def create(self, **kwargs: Any) -> Any:
@@ -6060,6 +6289,10 @@ if TYPE_CHECKING:
             temperature: float | msgspec.UnsetType | None = UNSET,
             top_p: float | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_completions.Completion, OpenAIError]: ...
 
         @overload
@@ -6084,6 +6317,10 @@ if TYPE_CHECKING:
             temperature: float | msgspec.UnsetType | None = UNSET,
             top_p: float | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_completions.Completion], OpenAIError]: ...
 
         @overload
@@ -6108,6 +6345,10 @@ if TYPE_CHECKING:
             temperature: float | msgspec.UnsetType | None = UNSET,
             top_p: float | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_completions.Completion | AsyncStream[_t_completions.Completion], OpenAIError]: ...
 
         async def create(self, **kwargs: Any) -> Any:
@@ -6640,6 +6881,10 @@ if TYPE_CHECKING:
             stream: Literal[False] | msgspec.UnsetType | None = UNSET,
             partial_images: _p_images.PartialImagesParam | msgspec.UnsetType = UNSET,
             quality: Literal["standard", "low", "medium", "high", "auto"] | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_images.ImagesResponse, OpenAIError]: ...
 
         @overload
@@ -6661,6 +6906,10 @@ if TYPE_CHECKING:
             stream: Literal[True],
             partial_images: _p_images.PartialImagesParam | msgspec.UnsetType = UNSET,
             quality: Literal["standard", "low", "medium", "high", "auto"] | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_images.ImageEditStreamEvent], OpenAIError]: ...
 
         @overload
@@ -6682,6 +6931,10 @@ if TYPE_CHECKING:
             stream: bool,
             partial_images: _p_images.PartialImagesParam | msgspec.UnsetType = UNSET,
             quality: Literal["standard", "low", "medium", "high", "auto"] | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_images.ImagesResponse | AsyncStream[_t_images.ImageEditStreamEvent], OpenAIError]: ...
 
         async def edit(self, **kwargs: Any) -> Any:
@@ -6706,6 +6959,10 @@ if TYPE_CHECKING:
             background: Literal["transparent", "opaque", "auto"] | msgspec.UnsetType | None = UNSET,
             style: Literal["vivid", "natural"] | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_images.ImagesResponse, OpenAIError]: ...
 
         @overload
@@ -6726,6 +6983,10 @@ if TYPE_CHECKING:
             background: Literal["transparent", "opaque", "auto"] | msgspec.UnsetType | None = UNSET,
             style: Literal["vivid", "natural"] | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_images.ImageGenStreamEvent], OpenAIError]: ...
 
         @overload
@@ -6746,6 +7007,10 @@ if TYPE_CHECKING:
             background: Literal["transparent", "opaque", "auto"] | msgspec.UnsetType | None = UNSET,
             style: Literal["vivid", "natural"] | msgspec.UnsetType | None = UNSET,
             user: str | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_images.ImagesResponse | AsyncStream[_t_images.ImageGenStreamEvent], OpenAIError]: ...
 
         async def generate(self, **kwargs: Any) -> Any:
@@ -6978,6 +7243,10 @@ if TYPE_CHECKING:
             conversation: _p_responses.ConversationParam | msgspec.UnsetType | None = UNSET,
             context_management: Sequence[_p_responses.ContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_responses.Response, OpenAIError]: ...
 
         @overload
@@ -7015,6 +7284,10 @@ if TYPE_CHECKING:
             conversation: _p_responses.ConversationParam | msgspec.UnsetType | None = UNSET,
             context_management: Sequence[_p_responses.ContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_responses.ResponseStreamEvent], OpenAIError]: ...
 
         @overload
@@ -7052,6 +7325,10 @@ if TYPE_CHECKING:
             conversation: _p_responses.ConversationParam | msgspec.UnsetType | None = UNSET,
             context_management: Sequence[_p_responses.ContextManagementParam] | msgspec.UnsetType | None = UNSET,
             max_output_tokens: int | msgspec.UnsetType | None = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_responses.Response | AsyncStream[_t_responses.ResponseStreamEvent], OpenAIError]: ...
 
         async def create(self, **kwargs: Any) -> Any:
@@ -7068,6 +7345,10 @@ if TYPE_CHECKING:
             stream: Literal[False] | msgspec.UnsetType | None = UNSET,
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_responses.Response, OpenAIError]: ...
 
         @overload
@@ -7079,6 +7360,10 @@ if TYPE_CHECKING:
             stream: Literal[True],
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[AsyncStream[_t_responses.ResponseStreamEvent], OpenAIError]: ...
 
         @overload
@@ -7090,6 +7375,10 @@ if TYPE_CHECKING:
             stream: bool,
             starting_after: int | msgspec.UnsetType = UNSET,
             include_obfuscation: bool | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
         ) -> Result[_t_responses.Response | AsyncStream[_t_responses.ResponseStreamEvent], OpenAIError]: ...
 
         async def retrieve(self, **kwargs: Any) -> Any:
