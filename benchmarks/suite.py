@@ -173,7 +173,7 @@ def case_sync(settings: Settings) -> list[Row]:
         ("2. chat completion, per call", "chat", "µs/call", 1e6, 1.25, 1 if tiny else 50, settings.rounds),
         (f"3. embeddings {sizes.vectors}×{sizes.dims} base64", "embeddings", "µs/call", 1e6, 1.0, 1 if tiny else 5, settings.rounds),
         (f"4. chat stream, {sizes.chunks} chunks", "stream", "µs/stream", 1e6, 1.3, 1, settings.rounds),
-        (f"5. list {sizes.files:,} files, {sizes.page}/page", "list_files", "ms/listing", 1e3, 1.25, 1, max(1, settings.rounds // 4)),
+        (f"5. list {sizes.files:,} files, {sizes.page}/page", "list_files", "ms/listing", 1e3, 1.25, 1, max(1, settings.rounds // 2)),
     ]
 
     def measure_all(transport: str, base_url: str | None) -> None:

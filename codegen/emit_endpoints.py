@@ -21,7 +21,9 @@ OPTION_PARAMS: tuple[tuple[str, str, str], ...] = (
 )
 """The official SDK's per-call options, keyword-only after every builder's own parameters (name, type, default).
 
-Names the API's own parameters may not take (``codegen/ops.py`` gives such a parameter a trailing ``_``)."""
+The API's own parameters of these names get a trailing ``_`` (``codegen/ops.py``, ``OPTION_NAMES``)."""
+if tuple(name for name, _, _ in OPTION_PARAMS) != OPTION_NAMES:
+    raise SystemExit("codegen: OPTION_PARAMS and ops.OPTION_NAMES disagree")
 
 OPTION_DOCS: dict[str, str] = {
     "extra_headers": "Send extra headers (a ``None`` value removes a header).",
@@ -380,7 +382,9 @@ class NamespaceWriter:
         lines.extend(f"        {k}," for k in kw)
         lines.append("    )")
         # the SDK's per-call options, applied only when given (the common path pays four identity checks)
-        lines.append("    if extra_headers is None and extra_query is None and extra_body is None and timeout is UNSET:")
+        lines.append(
+            "    if extra_headers is None and extra_query is None and extra_body is None and timeout is UNSET:"
+        )
         lines.append("        return _request")
         lines.append(
             "    return _request.with_options("

@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphlib
 from collections.abc import Callable, Iterable
 
+from .extra_members import EXTRA_MEMBERS, ExtraMember
 from .ir import AliasDef, Def, StructDef
 from .pipeline import Analysis
 from .render import doc_block, literal, notes, render_type
@@ -22,6 +23,7 @@ def emit_types(a: Analysis) -> dict[str, str]:
         by_module.setdefault(d.module, []).append(d)
     modules = sorted(by_module)
     check_alias_cycles(a, by_module)
+    check_extra_members(a)
     for mod in modules:
         files[f"openai_fn/types/{mod}.py"] = types_module(a, mod, by_module[mod])
     param_modules: dict[str, list[Def]] = {}
@@ -72,8 +74,11 @@ def types_module(a: Analysis, mod: str, defs: list[Def]) -> str:
     # base classes first (subclasses carrying another tag value follow their base)
     structs.sort(key=lambda d: (d.base is not None,))
     body: list[str] = []
+    extra_imports: set[str] = set()
     for d in structs:
         body.extend(struct_source(a, d, ref))
+        for member in extra_members(d):
+            extra_imports.update(member.imports)
     aliases = [d for d in defs if isinstance(d, AliasDef)]
     for d in order_aliases(a, aliases):
         body.extend(alias_source(d, ref))
@@ -91,6 +96,7 @@ def types_module(a: Analysis, mod: str, defs: list[Def]) -> str:
         "import msgspec",
         "",
         "from ..core import model as _model",
+        *sorted(extra_imports),
     ]
     head.extend(f"from . import {dep} as _{dep}" for dep in sorted(deps - {mod}))
     names = sorted(n for d in defs for n in (d.name, d.spec_name) if n)
@@ -155,9 +161,39 @@ def struct_source(a: Analysis, d: StructDef, ref: Callable[[str], str]) -> list[
             f'        """The ``{d.tag_field}`` tag of this value (a msgspec union tag, not a stored field)."""'
         )
         out.append("        return self.__struct_config__.tag  # type: ignore[return-value]")
-    if not fields and not d.tag_field and not doc:
+    extras = extra_members(d)
+    for member in extras:
+        out.append("")
+        out.extend(member.source)
+    if not fields and not d.tag_field and not doc and not extras:
         out.append("    pass")
     return out
+
+
+def extra_members(d: StructDef) -> tuple[ExtraMember, ...]:
+    """The members ``codegen/extra_members.py`` adds to this Struct (by the spec's schema name)."""
+    if d.base is not None:
+        return ()
+    return EXTRA_MEMBERS.get(d.spec_name or d.name, ())
+
+
+def check_extra_members(a: Analysis) -> None:
+    structs = {
+        d.spec_name or d.name: d for d in a.defs.values() if isinstance(d, StructDef) and d.base is None
+    }
+    for schema, members in EXTRA_MEMBERS.items():
+        d = structs.get(schema)
+        if d is None:
+            raise SystemExit(
+                f"codegen: extra members for {schema}, which is not a generated Struct (stale entry?)"
+            )
+        taken = {f.py_name for f in d.fields} | {d.tag_field or ""}
+        for member in members:
+            if member.name in taken:
+                raise SystemExit(
+                    f"codegen: {schema}.{member.name} is both a field and an extra member "
+                    "(delete the field in codegen/patches.yaml)"
+                )
 
 
 def alias_source(d: AliasDef, ref: Callable[[str], str]) -> list[str]:

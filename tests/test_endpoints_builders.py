@@ -10,9 +10,9 @@ import msgspec
 import pytest
 
 from codegen.ir import AliasDef, StructDef, T, TDict, TList, TLit, TPrim, TRef, TUnion
+from openai_fn.core import validation as _runtime
 from openai_fn.core.decoders import BinaryDecoder, JsonDecoder, PageDecoder, StreamDecoder
 from openai_fn.core.request import JsonBody, MultipartBody, RawBody, Request
-from openai_fn.core import validation as _runtime
 from openai_fn.registry import operation, operations
 
 from ._codegen_spec import generated
@@ -218,3 +218,115 @@ def test_null_and_missing_in_bodies() -> None:
     assert isinstance(request.body, JsonBody)
     assert request.body.decoded() == {"metadata": None}
     assert msgspec.UNSET not in request.body.decoded().values()
+
+
+# -- the SDK's per-call options: extra_headers, extra_query, extra_body, timeout ---------------------------------
+
+OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+
+def test_every_builder_takes_the_sdk_options_last() -> None:
+    for op in operations():
+        params = list(inspect.signature(op.builder).parameters.values())
+        assert tuple(p.name for p in params[-4:]) == OPTIONS, op.name
+        assert [p.default for p in params[-4:]] == [None, None, None, msgspec.UNSET], op.name
+        assert sum(p.name in OPTIONS for p in params) == 4, op.name  # no operation parameter shadows one
+
+
+def test_options_land_in_the_request() -> None:
+    from openai_fn.core.policies import Timeout
+    from openai_fn.endpoints import chat
+
+    messages: Any = [{"role": "user", "content": "hi"}]
+    plain = chat.completions.create(model="m", messages=messages, metadata={"a": "1"})
+    request = chat.completions.create(
+        model="m",
+        messages=messages,
+        metadata={"a": "1"},
+        extra_headers={"X-Trace": "t1", "openai-beta": None},
+        extra_query={"debug": True},
+        extra_body={"metadata": {"b": "2"}, "custom": [1, 2]},
+        timeout=5.0,
+    )
+    assert request.headers == (("openai-beta", None), ("x-trace", "t1"))
+    assert request.query == (("debug", "true"),)
+    assert isinstance(request.body, JsonBody)
+    assert request.body.decoded() == {
+        "messages": messages,
+        "model": "m",
+        "metadata": {"a": "1", "b": "2"},
+        "custom": [1, 2],
+    }
+    assert request.options.timeout == Timeout(read=5.0, write=5.0, pool=5.0, connect=5.0)
+    # the same as with_options on the plain request, and nothing else changes
+    assert request == plain.with_options(
+        extra_headers={"X-Trace": "t1", "openai-beta": None},
+        extra_query={"debug": True},
+        extra_body={"metadata": {"b": "2"}, "custom": [1, 2]},
+        timeout=5.0,
+    )
+    assert (request.method, request.path, request.decoder, request.operation_id) == (
+        plain.method,
+        plain.path,
+        plain.decoder,
+        plain.operation_id,
+    )
+    # not given (or empty) → the very same request as without options
+    assert (
+        chat.completions.create(model="m", messages=messages, metadata={"a": "1"}, extra_headers={}) == plain
+    )
+    assert chat.completions.create(model="m", messages=messages, metadata={"a": "1"}).options.timeout is None
+    # timeout=None means "no limit", as in the SDK
+    unlimited = chat.completions.create(model="m", messages=messages, timeout=None).options.timeout
+    assert unlimited is not None and unlimited.read is None
+
+
+def test_options_on_queries_pages_headers_and_streams() -> None:
+    from openai_fn.endpoints import beta, files
+
+    page = files.list(limit=5, extra_query={"limit": 7, "x": "y"}, extra_headers={"a": "b"})
+    assert page.query == (("limit", "7"), ("x", "y"))  # an extra query parameter replaces the builder's
+    assert isinstance(page.decoder, PageDecoder)
+    run = beta.threads.runs.create(
+        thread_id="t", assistant_id="a", stream=True, extra_headers={"OpenAI-Beta": "assistants=v3"}
+    )
+    assert ("openai-beta", "assistants=v3") in run.headers and (
+        "openai-beta",
+        "assistants=v2",
+    ) not in run.headers
+    assert isinstance(run.decoder, StreamDecoder)
+    # a GET with extra_body gets a JSON body, as with_options gives it
+    got = files.retrieve(file_id="f", extra_body={"k": 1})
+    assert isinstance(got.body, JsonBody) and got.body.decoded() == {"k": 1}
+
+
+def test_options_on_multipart_and_raw_bodies() -> None:
+    from openai_fn.endpoints import files, realtime
+
+    upload = files.create(
+        file=("d.jsonl", b"{}"),
+        purpose="batch",
+        extra_body={"expires_after": {"anchor": "created_at", "seconds": 3600}},
+    )
+    assert isinstance(upload.body, MultipartBody)
+    assert upload.body.fields == (
+        ("purpose", "batch"),
+        ("expires_after[anchor]", "created_at"),
+        ("expires_after[seconds]", "3600"),
+    )
+    raw = [op for op in operations() if op.operation_id == "create-realtime-call"]
+    assert raw  # the SDP operation
+    call = realtime.calls.create(sdp="v=0", timeout=3)
+    assert call.options.timeout is not None and call.options.timeout.read == 3
+    if isinstance(call.body, RawBody):
+        with pytest.raises(TypeError, match="extra_body"):
+            realtime.calls.create(sdp="v=0", extra_body={"x": 1})
+
+
+def test_bad_options_raise_before_anything_is_sent() -> None:
+    from openai_fn.endpoints import models
+
+    with pytest.raises(TypeError, match="extra_headers"):
+        models.list(extra_headers={"x": 1})  # type: ignore[dict-item]
+    with pytest.raises((TypeError, ValueError)):
+        models.list(timeout="soon")  # type: ignore[arg-type]

@@ -12,7 +12,6 @@ from syrupy.assertion import SnapshotAssertion
 
 from openai_fn.registry import operations
 
-
 OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
 """The SDK's per-call options, the last keyword-only parameters of every builder (printed once)."""
 

@@ -97,3 +97,49 @@ def test_every_example_decodes() -> None:
     assert not failures, failures
     assert strict + lenient + len(KNOWN_BAD) == 244
     print(f"examples: {strict} strict, {lenient} lenient, {len(KNOWN_BAD)} known bad")
+
+
+def sdk_output_text(data: dict[str, Any]) -> str:
+    """The official SDK's ``Response.output_text``, on the example's JSON (written out independently)."""
+    return "".join(
+        part["text"]
+        for item in data.get("output", [])
+        if item.get("type") == "message"
+        for part in item.get("content", [])
+        if part.get("type") == "output_text"
+    )
+
+
+def test_response_output_text_is_computed_like_the_sdk() -> None:
+    from openai_fn.helpers.responses_stream import output_text
+    from openai_fn.types import BetaResponse, Response
+
+    seen: set[str] = set()
+    for operation_id, index, text in examples():
+        tp = operation(operation_id).response_type
+        if tp not in (Response, BetaResponse):
+            continue
+        data = json.loads(text)
+        assert "output_text" not in data  # the server never sends it: an SDK-only property
+        answer = decode(operation_id, text, lenient=(operation_id, index) in NEEDS_LENIENT)
+        assert isinstance(answer, Response | BetaResponse)
+        expected = sdk_output_text(data)
+        assert answer.output_text == expected, (operation_id, index)
+        assert output_text(answer) == output_text(data) == expected  # the helper: typed or plain
+        assert "output_text" not in answer.to_dict()  # computed, not a field
+        seen.add(f"{operation_id}:{bool(expected)}")
+    # text answers and a function-call-only answer (""), for both the stable and the beta Responses types
+    assert {
+        "createResponse:True",
+        "createResponse:False",
+        "getResponse:True",
+        "beta_createResponse:True",
+    } <= seen
+
+    first = next(
+        text for operation_id, index, text in examples() if (operation_id, index) == ("createResponse", 0)
+    )
+    assert decode("createResponse", first, lenient=False).output_text.startswith(
+        "In a peaceful grove beneath a silver moon, a unicorn named Lumina"
+    )
+    assert Response().output_text == ""  # nothing decoded yet: no text, no error

@@ -16,7 +16,9 @@ from openai_fn import AsyncOpenAI, OpenAI
 from openai_fn.core.binary import BinaryContent
 from openai_fn.core.errors import OpenAIError
 from openai_fn.core.pages import Page
+from openai_fn.core.request import Request
 from openai_fn.core.stream_types import AsyncStream, Stream
+from openai_fn.endpoints import chat
 from openai_fn.executors.response import APIResponse, AsyncStreamedResponse, StreamedResponse
 from openai_fn.facade.webhooks import Webhooks
 from openai_fn.helpers.structured import ParsedChatCompletion
@@ -67,6 +69,19 @@ def sync_usage(client: OpenAI, flag: bool) -> None:
     assert_type(client.beta.threads.runs.retrieve(thread_id="t", run_id="r"), Result[Run, OpenAIError])
     assert_type(client.vector_stores.retrieve(vector_store_id="vs"), Result[VectorStore, OpenAIError])
 
+    # the SDK's per-call options: on the written-out overloads (streaming operations) and through the ParamSpec
+    optioned = client.chat.completions.create(
+        model="gpt-4o-mini", messages=MESSAGES, stream=True, extra_headers={"x-trace": "1"}, timeout=5.0
+    )
+    assert_type(optioned, Result[Stream[ChatCompletionChunk], OpenAIError])
+    listed = client.files.list(
+        limit=20, extra_query={"purpose": "batch"}, extra_headers={"x-a": None}, timeout=None
+    )
+    assert_type(listed, Result[Page[FileObject], OpenAIError])
+    assert_type(
+        chat.completions.create(model="m", messages=MESSAGES, extra_body={"x": 1}), Request[ChatCompletion]
+    )
+
     raw = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=MESSAGES)
     assert_type(raw, Result[APIResponse[ChatCompletion], OpenAIError])
     assert_type(client.files.with_raw_response.list(), Result[APIResponse[Page[FileObject]], OpenAIError])
@@ -93,7 +108,9 @@ async def async_usage(client: AsyncOpenAI, flag: bool) -> None:
     completion = await client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
     assert_type(completion, Result[ChatCompletion, OpenAIError])
 
-    chunks = await client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, stream=True)
+    chunks = await client.chat.completions.create(
+        model="gpt-4o-mini", messages=MESSAGES, stream=True, timeout=20.0
+    )
     assert_type(chunks, Result[AsyncStream[ChatCompletionChunk], OpenAIError])
 
     either = await client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, stream=flag)
@@ -110,3 +127,7 @@ async def async_usage(client: AsyncOpenAI, flag: bool) -> None:
 
     run = await client.beta.threads.runs.create_and_poll(thread_id="t", assistant_id="a")
     assert_type(run, Result[Run, OpenAIError])
+
+
+def computed_properties(response: Response) -> None:
+    assert_type(response.output_text, str)  # the SDK's computed property, not a spec field

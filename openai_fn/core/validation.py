@@ -43,7 +43,11 @@ def _allowed(tp: Any, where: str, value: Any) -> list[Any] | None:
         members = node.types if isinstance(node, mi.UnionType) else (node,)
         members = [m.type if isinstance(m, mi.Metadata) else m for m in members]
         if index is not None:
-            lists = [m for m in members if isinstance(m, mi.ListType | mi.SetType | mi.FrozenSetType | mi.VarTupleType)]
+            lists = [
+                m
+                for m in members
+                if isinstance(m, mi.ListType | mi.SetType | mi.FrozenSetType | mi.VarTupleType)
+            ]
             items = cast("list[Any]", list(value)) if isinstance(value, list | tuple) else []
             if not lists or int(index) >= len(items):
                 return None

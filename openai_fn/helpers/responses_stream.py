@@ -16,6 +16,7 @@ from typing import Any, Self, cast
 
 from ..core.errors import APIConnectionError
 from ..core.model import UnknownVariant
+from ..core.output_text import output_text
 from ._deltas import as_dict, as_list, convert_value, deep_copy, generated_type, plain
 
 __all__ = [
@@ -102,18 +103,6 @@ def accumulate_response(events: Iterable[Any], *, response_type: Any = None) -> 
     for event in events:
         state.handle_event(event)
     return state.get_final_response()
-
-
-def output_text(response: Any) -> str:
-    """All ``output_text`` parts of all message items, joined (the SDK's ``response.output_text``)."""
-    data = as_dict(plain(response))
-    texts: list[str] = []
-    for item in map(as_dict, as_list(data.get("output"))):
-        if item.get("type") == "message":
-            for part in map(as_dict, as_list(item.get("content"))):
-                if part.get("type") == "output_text" and isinstance(part.get("text"), str):
-                    texts.append(part["text"])
-    return "".join(texts)
 
 
 class ResponseStream:

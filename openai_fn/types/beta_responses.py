@@ -10,6 +10,7 @@ from typing import Any, Literal
 import msgspec
 
 from ..core import model as _model
+from ..core import output_text as _output_text
 
 __all__ = [
     "BetaAdditionalTools",
@@ -2740,7 +2741,6 @@ class BetaResponse(_model.BaseModel, frozen=True, kw_only=True):
     """
     reasoning: BetaReasoning | None | msgspec.UnsetType = msgspec.UNSET
     instructions: str | list[BetaInputItem] | None = msgspec.UNSET
-    output_text: str | None | msgspec.UnsetType = msgspec.UNSET
     usage: BetaResponseUsage | None | msgspec.UnsetType = msgspec.UNSET
     """Represents token usage details including input tokens, output tokens,
     a breakdown of output tokens, and the total tokens used.
@@ -2753,6 +2753,15 @@ class BetaResponse(_model.BaseModel, frozen=True, kw_only=True):
     """Whether to allow the model to run tool calls in parallel."""
     conversation: BetaResponseConversation | None | msgspec.UnsetType = msgspec.UNSET
     max_output_tokens: int | None | msgspec.UnsetType = msgspec.UNSET
+
+    @property
+    def output_text(self) -> str:
+        """All ``output_text`` content parts of the ``message`` items of ``output``, joined.
+
+        The official SDK's computed ``response.output_text`` (the API never sends it); ``""`` when there
+        is no text. See :func:`openai_fn.core.output_text.output_text`.
+        """
+        return _output_text.output_text(self)
 
 
 class BetaResponseIncompleteDetails(_model.BaseModel, frozen=True, kw_only=True):

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import msgspec
 
 from ..core import model as _model
+from ..core import output_text as _output_text
 from . import shared_assistants_batches_9_01aaa1 as _shared_assistants_batches_9_01aaa1
 from . import shared_assistants_chat_6_09d668 as _shared_assistants_chat_6_09d668
 from . import shared_chat_responses as _shared_chat_responses
@@ -442,7 +443,6 @@ class Response(_model.BaseModel, frozen=True, kw_only=True):
     """
     reasoning: Reasoning | None | msgspec.UnsetType = msgspec.UNSET
     instructions: str | list[_shared_conversations_responses.InputItem] | None = msgspec.UNSET
-    output_text: str | None | msgspec.UnsetType = msgspec.UNSET
     usage: ResponseUsage | None | msgspec.UnsetType = msgspec.UNSET
     """Represents token usage details including input tokens, output tokens,
     a breakdown of output tokens, and the total tokens used.
@@ -455,6 +455,15 @@ class Response(_model.BaseModel, frozen=True, kw_only=True):
     """Whether to allow the model to run tool calls in parallel."""
     conversation: ResponseConversation | None | msgspec.UnsetType = msgspec.UNSET
     max_output_tokens: int | None | msgspec.UnsetType = msgspec.UNSET
+
+    @property
+    def output_text(self) -> str:
+        """All ``output_text`` content parts of the ``message`` items of ``output``, joined.
+
+        The official SDK's computed ``response.output_text`` (the API never sends it); ``""`` when there
+        is no text. See :func:`openai_fn.core.output_text.output_text`.
+        """
+        return _output_text.output_text(self)
 
 
 class ResponseIncompleteDetails(_model.BaseModel, frozen=True, kw_only=True):
