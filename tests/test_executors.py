@@ -347,3 +347,18 @@ async def test_cancellation_propagates_and_frees_the_connection(loopback: Loopba
             await client.run(REQUEST)
         assert scope.cancelled_caught, "cancellation is not turned into a Failure"
         ok_thing(await client.run(REQUEST))
+
+
+def test_with_options_can_swap_the_http_client(loopback: LoopbackServer) -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, json={"id": "t1", "size": 3}, headers={"x-request-id": "req_abc"})
+
+    with oa.OpenAI(api_key=KEY, base_url=loopback.base_url) as client:
+        mocked = client.with_options(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+        ok_thing(mocked.run(REQUEST))
+        assert type(mocked) is oa.OpenAI and mocked.http_client is not client.http_client
+    assert seen == [f"{loopback.base_url}/things"]
+    assert loopback.received == []

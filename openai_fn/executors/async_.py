@@ -26,9 +26,9 @@ from .base import (
     build_config,
     httpx_request,
     map_exception,
-    override_config,
 )
 from .response import APIResponse, AsyncStreamedResponse
+from .shared import ExecutorSettings
 
 if TYPE_CHECKING:
     from ..core.pages import Page
@@ -42,7 +42,7 @@ T = TypeVar("T")
 E = TypeVar("E")
 
 
-class AsyncOpenAI:
+class AsyncOpenAI(ExecutorSettings[httpx.AsyncClient]):
     """Runs requests asynchronously (asyncio or trio); every network or server outcome comes back as a ``Result``.
 
     Configuration comes from the arguments, then the environment (``OPENAI_API_KEY``,
@@ -50,7 +50,7 @@ class AsyncOpenAI:
     defaults. ``with_options`` makes a new executor on the same connection pool.
     """
 
-    config: ClientConfig
+    is_async = True
 
     if TYPE_CHECKING:
         # The namespaces ``__getattr__`` makes (``client.chat.completions.create``), for type checkers:
@@ -118,49 +118,6 @@ class AsyncOpenAI:
             timeout=None,
         )
 
-    # -- configuration --------------------------------------------------------------------------
-
-    @property
-    def http_client(self) -> httpx.AsyncClient:
-        return self._http
-
-    def with_options(
-        self,
-        *,
-        api_key: Credential | UnsetType = UNSET,
-        organization: str | UnsetType | None = UNSET,
-        project: str | UnsetType | None = UNSET,
-        base_url: str | UnsetType = UNSET,
-        timeout: TimeoutLike | UnsetType = UNSET,
-        max_retries: int | UnsetType = UNSET,
-        retry: RetryPolicy | None = None,
-        default_headers: Mapping[str, str | None] | None = None,
-        default_query: Mapping[str, object] | None = None,
-    ) -> AsyncOpenAI:
-        """A new executor with these settings, sharing this one's connection pool; this one is unchanged.
-
-        ``organization=None`` / ``project=None`` clear those headers.
-        """
-        config = override_config(
-            self.config,
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry=retry,
-            default_headers=default_headers,
-            default_query=default_query,
-        )
-        clone = type(self).__new__(type(self))
-        clone.config = config
-        clone._http = self._http
-        clone._owns_client = False
-        return clone
-
-    copy = with_options
-
     # -- running --------------------------------------------------------------------------------
 
     @overload
@@ -219,19 +176,6 @@ class AsyncOpenAI:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self.config.base_url!r}>"
-
-    def __getattr__(self, name: str) -> Any:
-        """``client.chat``, ``client.files``, …: the builders of that namespace, bound to this executor."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        from ..facade.namespaces import namespace_for
-
-        namespace = namespace_for(self, name, is_async=True)
-        self.__dict__[name] = namespace
-        return namespace
 
     # -- the I/O edge -----------------------------------------------------------------------------
 

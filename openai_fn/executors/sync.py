@@ -18,8 +18,9 @@ from ..core.errors import OpenAIError
 from ..core.policies import RetryPolicy, TimeoutLike
 from ..core.request import UNSET, MultipartBody, Request, UnsetType
 from ..core.stream_types import Stream
-from .base import DEFAULT_LIMITS, NETWORK_ERRORS, build_config, httpx_request, map_exception, override_config
+from .base import DEFAULT_LIMITS, NETWORK_ERRORS, build_config, httpx_request, map_exception
 from .response import APIResponse, StreamedResponse
+from .shared import ExecutorSettings
 
 if TYPE_CHECKING:
     from ..core.pages import Page
@@ -33,7 +34,7 @@ T = TypeVar("T")
 E = TypeVar("E")
 
 
-class OpenAI:
+class OpenAI(ExecutorSettings[httpx.Client]):
     """Runs requests synchronously; every network or server outcome comes back as a ``Result``.
 
     Configuration comes from the arguments, then the environment (``OPENAI_API_KEY``,
@@ -41,7 +42,7 @@ class OpenAI:
     defaults. ``with_options`` makes a new executor on the same connection pool.
     """
 
-    config: ClientConfig
+    is_async = False
 
     if TYPE_CHECKING:
         # The namespaces ``__getattr__`` makes (``client.chat.completions.create``), for type checkers:
@@ -106,49 +107,6 @@ class OpenAI:
             transport=transport, limits=DEFAULT_LIMITS, follow_redirects=True, timeout=None
         )
 
-    # -- configuration --------------------------------------------------------------------------
-
-    @property
-    def http_client(self) -> httpx.Client:
-        return self._http
-
-    def with_options(
-        self,
-        *,
-        api_key: Credential | UnsetType = UNSET,
-        organization: str | UnsetType | None = UNSET,
-        project: str | UnsetType | None = UNSET,
-        base_url: str | UnsetType = UNSET,
-        timeout: TimeoutLike | UnsetType = UNSET,
-        max_retries: int | UnsetType = UNSET,
-        retry: RetryPolicy | None = None,
-        default_headers: Mapping[str, str | None] | None = None,
-        default_query: Mapping[str, object] | None = None,
-    ) -> OpenAI:
-        """A new executor with these settings, sharing this one's connection pool; this one is unchanged.
-
-        ``organization=None`` / ``project=None`` clear those headers.
-        """
-        config = override_config(
-            self.config,
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry=retry,
-            default_headers=default_headers,
-            default_query=default_query,
-        )
-        clone = type(self).__new__(type(self))
-        clone.config = config
-        clone._http = self._http
-        clone._owns_client = False
-        return clone
-
-    copy = with_options
-
     # -- running --------------------------------------------------------------------------------
 
     @overload
@@ -207,19 +165,6 @@ class OpenAI:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self.config.base_url!r}>"
-
-    def __getattr__(self, name: str) -> Any:
-        """``client.chat``, ``client.files``, …: the builders of that namespace, bound to this executor."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        from ..facade.namespaces import namespace_for
-
-        namespace = namespace_for(self, name, is_async=False)
-        self.__dict__[name] = namespace
-        return namespace
 
     # -- the I/O edge -----------------------------------------------------------------------------
 
