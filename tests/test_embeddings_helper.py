@@ -73,3 +73,16 @@ def test_bad_base64_is_a_validation_failure() -> None:
     result = client.run(emb.create(model="m", input="a"))
     assert not isinstance(result, Success)
     assert isinstance(result.failure(), oa.APIResponseValidationError)
+
+
+def test_a_server_that_ignores_base64_still_decodes() -> None:
+    import msgspec as _msgspec
+
+    from openai_fn.helpers.embeddings import Base64Embeddings
+
+    answer = _msgspec.json.decode(
+        b'{"data": [{"index": 0, "embedding": [0.5, -1.0], "object": "embedding"}], "model": "m"}',
+        type=Base64Embeddings,
+    )
+    assert answer.vectors()[0].tolist() == [0.5, -1.0]
+    assert answer.data[0].to_list() == [0.5, -1.0]

@@ -14,8 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import types
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -437,36 +435,4 @@ def test_quickstart_with_a_configured_server_uses_it(llmock: LLMock) -> None:
     assert any(r["method"] == "DELETE" and r["path"].startswith("/v1/files/file-") for r in sent)  # cleans up
 
 
-DOC_BLOCK = re.compile(r"^```python llmock\n(.*?)^```", re.DOTALL | re.MULTILINE)
-
-
-def doc_examples() -> Iterator[tuple[str, str]]:
-    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]:
-        if not path.exists():
-            continue
-        text = path.read_text(encoding="utf-8")
-        for match in DOC_BLOCK.finditer(text):
-            line = text.count("\n", 0, match.start()) + 1
-            yield f"{path.relative_to(ROOT)}:{line}", match.group(1)
-
-
-DOC_EXAMPLES = list(doc_examples())
-
-
-def test_the_docs_have_runnable_examples() -> None:
-    assert any(name.startswith("docs/servers.md") for name, _ in DOC_EXAMPLES), DOC_EXAMPLES
-
-
-@pytest.mark.parametrize(("where", "code"), DOC_EXAMPLES, ids=[name for name, _ in DOC_EXAMPLES])
-def test_doc_example(llmock: LLMock, monkeypatch: pytest.MonkeyPatch, where: str, code: str) -> None:
-    """Every ```` ```python llmock ```` block of the README and docs runs against llmock, configured from the env.
-
-    Each block runs as the body of a fresh module (registered in ``sys.modules`` while it runs, so
-    classes it defines resolve their annotations as in a file).
-    """
-    monkeypatch.setenv("OPENAI_BASE_URL", llmock.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    module = types.ModuleType("doc_example_" + re.sub(r"\W", "_", where))
-    module.__file__ = str(ROOT / where.split(":")[0])
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    exec(compile(code, where, "exec", dont_inherit=True), module.__dict__)
+# The README's and docs' python blocks (``python llmock`` ones included) run in tests/test_docs.py.

@@ -59,18 +59,23 @@ def decode_vector(packed: bytes) -> FloatVector:
     return floats  # pragma: no cover
 
 
+def _as_vector(embedding: bytes | list[float]) -> FloatVector:
+    return decode_vector(embedding) if isinstance(embedding, bytes) else array("f", embedding)
+
+
 class Base64Embedding(BaseModel, frozen=True, kw_only=True):
     """One embedding as sent with ``encoding_format="base64"``: ``embedding`` holds the packed float32 bytes."""
 
     index: int = 0
-    embedding: bytes = b""
-    """The little-endian float32s of the vector (msgspec decoded the base64 while parsing)."""
+    embedding: bytes | list[float] = b""
+    """The little-endian float32s of the vector (msgspec decoded the base64 while parsing), or the
+    floats themselves from a server that ignores ``encoding_format`` (the official SDK accepts both too)."""
     object: str = "embedding"
 
     @property
     def vector(self) -> FloatVector:
         """The vector as floats, viewing ``embedding`` (no copy on little-endian hosts)."""
-        return decode_vector(self.embedding)
+        return _as_vector(self.embedding)
 
     def to_list(self) -> list[float]:
         """The vector as a Python list of floats (what ``encoding_format="float"`` would give)."""
@@ -95,7 +100,7 @@ class Base64Embeddings(BaseModel, frozen=True, kw_only=True):
         items = self.data
         if any(item.index != position for position, item in enumerate(items)):
             items = sorted(items, key=lambda item: item.index)
-        return [decode_vector(item.embedding) for item in items]
+        return [_as_vector(item.embedding) for item in items]
 
 
 _DECODER = JsonDecoder(Base64Embeddings)
