@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy table below provides, for 
     from .core.request import Request as Request
     from .core.request import make_request as make_request
     from .core.results import unwrap_or_raise as unwrap_or_raise
+    from .core.validation import InvalidArgumentError as InvalidArgumentError
     from .endpoints import admin as admin
     from .endpoints import audio as audio
     from .endpoints import batches as batches
@@ -83,7 +84,6 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy table below provides, for 
     from .endpoints import uploads as uploads
     from .endpoints import vector_stores as vector_stores
     from .endpoints import videos as videos
-    from .core.validation import InvalidArgumentError as InvalidArgumentError
     from .executors.async_ import AsyncOpenAI as AsyncOpenAI
     from .executors.azure import AsyncAzureOpenAI as AsyncAzureOpenAI
     from .executors.azure import AzureOpenAI as AzureOpenAI
