@@ -21,7 +21,7 @@ import importlib
 import statistics
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import msgspec
@@ -150,7 +150,8 @@ def official_runner(events: list[bytes]) -> Callable[[], int] | None:
     def handler(request: Any) -> Any:
         return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=iter(events))  # pyright: ignore
 
-    client: Any = openai.OpenAI(  # pyright: ignore
+    official_client: Any = cast(Any, openai.OpenAI)  # pyright: ignore[reportUnknownMemberType]
+    client: Any = official_client(
         api_key="sk-bench",
         base_url="http://bench.local/v1",
         http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),  # pyright: ignore
