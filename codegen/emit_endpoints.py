@@ -231,6 +231,9 @@ class NamespaceWriter:
     def signature(self, op: Operation, stream_mode: str | None) -> list[str]:
         lines: list[str] = []
         for p in self.ordered_params(op):
+            if op.stream_value is not None and p.api_name == op.stream_param and p.where == op.stream_where:
+                lines.append(self.selector_param(p, op.stream_value, stream_mode))
+                continue
             if op.stream_where and p.api_name == "stream" and p.where == op.stream_where:
                 if stream_mode == "false":
                     lines.append("    stream: Literal[False] | None | msgspec.UnsetType = UNSET,")
@@ -248,6 +251,26 @@ class NamespaceWriter:
                 lines.append(f"    {p.py_name}: {text} | msgspec.UnsetType = UNSET,")
         lines.extend(f"    {name}: {annotation} = {default}," for name, annotation, default in OPTION_PARAMS)
         return lines
+
+    def selector_param(self, p: Param, value: str, stream_mode: str | None) -> str:
+        """An enum parameter that selects the stream (``stream_format``), in one overload's spelling.
+
+        ``"true"``: exactly the streaming value; ``"false"``: the other values or nothing (the default); ``"bool"``:
+        any value, given (a variable of the whole type); ``None`` (the implementation): as an ordinary parameter.
+        """
+        values: list[object] = p.schema.get("enum") or []
+        enum = [str(v) for v in values]
+        if not enum or p.required:
+            raise SystemExit(f"codegen: the stream selector {p.api_name} is not an optional enum")
+        text = self.param_type(p)
+        if stream_mode == "true":
+            return f'    {p.py_name}: Literal["{value}"],'
+        if stream_mode == "false":
+            others = ", ".join(f'"{v}"' for v in enum if v != value)
+            return f"    {p.py_name}: Literal[{others}] | msgspec.UnsetType = UNSET,"
+        if stream_mode == "bool":
+            return f"    {p.py_name}: {text} | msgspec.UnsetType,"
+        return f"    {p.py_name}: {text} | msgspec.UnsetType = UNSET,"
 
     def builder(self, op: Operation) -> list[str]:
         ret, dec = self.result(op)
@@ -374,7 +397,12 @@ class NamespaceWriter:
             )
             kw.append(f'body=RawBody(_raw, "{op.raw_content_type}")')
         if op.stream_where:
-            kw.append(f"decoder=_{name}_stream_decoder if stream else _{name}_decoder")
+            if op.stream_value is not None:
+                selector = next(p for p in op.params if p.api_name == op.stream_param and p.where == op.stream_where)
+                test = f'{selector.py_name} == "{op.stream_value}"'
+            else:
+                test = "stream"
+            kw.append(f"decoder=_{name}_stream_decoder if {test} else _{name}_decoder")
         else:
             kw.append(f"decoder=_{name}_decoder")
         kw.append(f'operation_id="{op.operation_id}"')

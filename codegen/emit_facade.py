@@ -177,6 +177,8 @@ class FacadeWriter:
     def stream_overloads(self, writer: NamespaceWriter, op: Operation, is_async: bool) -> list[str]:
         """The run mode of an operation that can stream: its three overloads, then a catch-all."""
         ret, _ = writer.result(op)
+        if op.result_kind == "binary":  # ``audio.speech.create``: audio, or ``stream_format="sse"`` events
+            self.typing_imports["BinaryContent"] = "openai_fn.core.binary"
         assert op.stream_event is not None
         event = writer.runtime_type(op.stream_event)
         value = ret.removeprefix("Request[")[:-1]

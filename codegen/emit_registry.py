@@ -40,14 +40,22 @@ class Operation(msgspec.Struct, frozen=True, kw_only=True):
     """The type of the whole JSON body (for pages: the list object), or ``bytes``."""
     page_style: str | None = None
     stream_event_type: Any = None
-    """For operations that can stream (``stream=True``): the type of each event."""
+    """For operations that can stream (``stream=True``, or ``stream_format="sse"`` for speech): each event's type."""
     stream_format: str | None = None
+    """The SSE format of those events (``chunks``, ``typed`` or ``assistant``)."""
+    stream_argument: tuple[str, Any] | None = None
+    """The builder's keyword argument that asks for the stream: ``("stream", True)``, or ``("stream_format", "sse")``."""
 
 
 # operation_id, method, path, module, function, kind, page_style, response type (module, name) or None
 _TABLE: tuple[tuple[str, str, str, str, str, Kind, str | None, tuple[str, str] | None], ...] = (
 {rows}
 )
+
+# operation_id → the builder's keyword argument that selects the event stream
+_STREAM_ARGUMENTS: dict[str, tuple[str, Any]] = {{
+{stream_rows}
+}}
 
 
 def _resolve(row: tuple[str, str, str, str, str, Kind, str | None, tuple[str, str] | None]) -> Operation:
@@ -80,6 +88,7 @@ def _resolve(row: tuple[str, str, str, str, str, Kind, str | None, tuple[str, st
         page_style=page_style,
         stream_event_type=None if stream is None else stream.event_type,
         stream_format=None if stream is None else stream.format,
+        stream_argument=_STREAM_ARGUMENTS.get(operation_id),
     )
 
 
@@ -114,7 +123,16 @@ def emit_registry(a: Analysis) -> dict[str, str]:
         rows.append(
             f'    ("{op.operation_id}", "{op.method}", "{op.path}", "{module}", "{op.func}", "{op.result_kind}", {page}, {response}),'
         )
+    stream_rows: list[str] = []
+    for op in a.ops:
+        if not op.stream_where:
+            continue
+        if op.stream_value is None:
+            stream_rows.append(f'    "{op.operation_id}": ("stream", True),')
+        else:
+            selector = next(p for p in op.params if p.api_name == op.stream_param and p.where == op.stream_where)
+            stream_rows.append(f'    "{op.operation_id}": ("{selector.py_name}", "{op.stream_value}"),')
     doc = HEADER.format(
         doc="The registry of operations: one entry per operation of the spec, with its builder and types."
     )
-    return {"openai_fn/registry.py": doc + TEMPLATE.format(rows="\n".join(rows), count=len(a.ops))}
+    return {"openai_fn/registry.py": doc + TEMPLATE.format(rows="\n".join(rows), stream_rows="\n".join(stream_rows), count=len(a.ops))}

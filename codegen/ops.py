@@ -33,6 +33,10 @@ STREAM_EVENT_SCHEMAS: dict[str, str] = {
     "beta_getResponse": "BetaResponseStreamEvent",
 }
 
+STREAM_SELECTORS: dict[str, str] = {"stream_format": "sse"}
+"""Enum parameters that select the event stream of an operation without a ``stream`` flag, and the value that does
+(``/audio/speech``: ``stream_format="sse"`` streams ``speech.audio.*`` events; anything else answers the audio)."""
+
 
 @dataclass
 class Param:
@@ -68,6 +72,10 @@ class Operation:
     stream_event: T | None = None
     stream_format: str | None = None
     stream_where: str | None = None  # body | query
+    stream_param: str = "stream"
+    """The parameter that selects the stream: ``stream`` (a bool), or an enum like ``stream_format``."""
+    stream_value: str | None = None
+    """For an enum ``stream_param``: the value that selects the event stream (``"sse"``); ``None`` for ``stream``."""
     beta_header: str | None = None
     deprecated: bool = False
     raw_content_type: str | None = None
@@ -236,11 +244,23 @@ def build_operation(path: str, method: str, op: JSON, model: SchemaModel) -> Ope
         break
 
     stream_where: str | None = None
+    stream_param = "stream"
+    stream_value: str | None = None
     for p in params:
         if p.api_name == "stream" and p.where in ("body", "query"):
             stream_where = p.where
+    if stream_where is None and stream_event is not None:
+        # no ``stream: bool``: the stream is chosen by an enum (``/audio/speech``: ``stream_format: "sse"``)
+        for p in params:
+            if p.where in ("body", "query") and p.api_name in STREAM_SELECTORS:
+                value = STREAM_SELECTORS[p.api_name]
+                if value not in (p.schema.get("enum") or []):
+                    raise SystemExit(f"codegen: {op_id}.{p.api_name} no longer offers {value!r}")
+                stream_where, stream_param, stream_value = p.where, p.api_name, value
     stream_format: str | None = None
-    if stream_where is not None and result_kind == "json":
+    if stream_value is not None:
+        stream_format = STREAM_FORMATS.get(op_id, "typed")
+    elif stream_where is not None and result_kind == "json":
         if op_id in STREAM_EVENT_SCHEMAS:
             stream_event = TRef(model.names[STREAM_EVENT_SCHEMAS[op_id]])
         if stream_event is None:
@@ -272,6 +292,8 @@ def build_operation(path: str, method: str, op: JSON, model: SchemaModel) -> Ope
         stream_event=stream_event,
         stream_format=stream_format,
         stream_where=stream_where,
+        stream_param=stream_param,
+        stream_value=stream_value,
         beta_header=BETA_HEADERS.get(op_id),
         deprecated=bool(op.get("deprecated")),
         raw_content_type=raw_content_type,

@@ -35,8 +35,11 @@ class Operation(msgspec.Struct, frozen=True, kw_only=True):
     """The type of the whole JSON body (for pages: the list object), or ``bytes``."""
     page_style: str | None = None
     stream_event_type: Any = None
-    """For operations that can stream (``stream=True``): the type of each event."""
+    """For operations that can stream (``stream=True``, or ``stream_format="sse"`` for speech): each event's type."""
     stream_format: str | None = None
+    """The SSE format of those events (``chunks``, ``typed`` or ``assistant``)."""
+    stream_argument: tuple[str, Any] | None = None
+    """The builder's keyword argument that asks for the stream: ``("stream", True)``, or ``("stream_format", "sse")``."""
 
 
 # operation_id, method, path, module, function, kind, page_style, response type (module, name) or None
@@ -331,6 +334,23 @@ _TABLE: tuple[tuple[str, str, str, str, str, Kind, str | None, tuple[str, str] |
     ("beta_Getinputtokencounts", "POST", "/responses/input_tokens?beta=true", "beta.responses.input_tokens", "count", "json", None, None),
 )
 
+# operation_id → the builder's keyword argument that selects the event stream
+_STREAM_ARGUMENTS: dict[str, tuple[str, Any]] = {
+    "createSpeech": ("stream_format", "sse"),
+    "createTranscription": ("stream", True),
+    "createChatCompletion": ("stream", True),
+    "createCompletion": ("stream", True),
+    "createImageEdit": ("stream", True),
+    "createImage": ("stream", True),
+    "createResponse": ("stream", True),
+    "getResponse": ("stream", True),
+    "createThreadAndRun": ("stream", True),
+    "createRun": ("stream", True),
+    "submitToolOuputsToRun": ("stream", True),
+    "beta_createResponse": ("stream", True),
+    "beta_getResponse": ("stream", True),
+}
+
 
 def _resolve(row: tuple[str, str, str, str, str, Kind, str | None, tuple[str, str] | None]) -> Operation:
     operation_id, method, path, module_name, function, kind, page_style, response = row
@@ -362,6 +382,7 @@ def _resolve(row: tuple[str, str, str, str, str, Kind, str | None, tuple[str, st
         page_style=page_style,
         stream_event_type=None if stream is None else stream.event_type,
         stream_format=None if stream is None else stream.format,
+        stream_argument=_STREAM_ARGUMENTS.get(operation_id),
     )
 
 

@@ -125,6 +125,43 @@ def test_chat_completion_request() -> None:
     assert isinstance(streaming.decoder, StreamDecoder) and streaming.decoder.format == "chunks"
 
 
+def test_speech_stream_format_switches_the_decoder() -> None:
+    from openai_fn.endpoints.audio import speech
+    from openai_fn.types import CreateSpeechResponseStreamEvent
+
+    sse = speech.create(model="gpt-4o-mini-tts", voice="alloy", input="Hello", stream_format="sse")
+    assert isinstance(sse.decoder, StreamDecoder)
+    assert sse.decoder.format == "typed" and sse.decoder.event_type == CreateSpeechResponseStreamEvent
+    assert isinstance(sse.body, JsonBody) and sse.body.decoded()["stream_format"] == "sse"
+    for binary in (
+        speech.create(model="gpt-4o-mini-tts", voice="alloy", input="Hello"),
+        speech.create(model="gpt-4o-mini-tts", voice="alloy", input="Hello", stream_format="audio"),
+    ):
+        assert isinstance(binary.decoder, BinaryDecoder)
+    with_options = speech.create(
+        model="gpt-4o-mini-tts", voice="alloy", input="Hello", stream_format="sse", extra_headers={"x-a": "1"}, timeout=5.0
+    )
+    assert isinstance(with_options.decoder, StreamDecoder) and ("x-a", "1") in with_options.headers
+    entry = operation("createSpeech")
+    assert entry.kind == "binary" and entry.result_type is bytes
+    assert entry.stream_event_type == CreateSpeechResponseStreamEvent and entry.stream_format == "typed"
+    # ``stream: bool`` operations keep their flag (transcriptions stream with ``stream=True``)
+    assert "stream" in inspect.signature(operation("createTranscription").builder).parameters
+
+
+def test_every_stream_argument_selects_the_stream_decoder() -> None:
+    streaming = [op for op in operations() if op.stream_event_type is not None]
+    assert len(streaming) == 13
+    for op in streaming:
+        assert op.stream_argument is not None, op.name
+        name, value = op.stream_argument
+        request = op.builder(**{**minimal_arguments(op.operation_id), name: value})
+        assert isinstance(request.decoder, StreamDecoder), op.name
+        assert request.decoder.event_type == op.stream_event_type and request.decoder.format == op.stream_format
+        assert not isinstance(op.builder(**minimal_arguments(op.operation_id)).decoder, StreamDecoder), op.name
+    assert all(op.stream_argument is None for op in operations() if op.stream_event_type is None)
+
+
 def test_paths_queries_and_pages() -> None:
     from openai_fn.endpoints import beta, fine_tuning, vector_stores
 

@@ -115,3 +115,28 @@ def test_chat_stream_helper_on_the_namespace(loopback: LoopbackServer) -> None:
     assert "content.delta" in kinds and "content.done" in kinds
     assert final.choices[0].message.content == "Hello"
     assert loopback.received[0].json()["stream"] is True
+
+
+def test_stream_helpers_take_the_per_call_options(loopback: LoopbackServer) -> None:
+    from tests.loopback import sse_reply
+
+    chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m"}
+    loopback.enqueue(sse_reply([
+        "data: " + json.dumps({**chunk, "choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": "stop"}]})
+        + "\n\n",
+        "data: [DONE]\n\n",
+    ]))
+    loopback.enqueue(sse_reply([
+        'event: response.completed\ndata: {"type":"response.completed","sequence_number":0,'
+        '"response":{"id":"r","object":"response","status":"completed","output":[]}}\n\n',
+    ]))
+    options: dict[str, Any] = {"extra_headers": {"x-trace": "t1"}, "extra_query": {"dbg": "1"},
+                               "extra_body": {"store": True}, "timeout": 9.0}
+    with oa.OpenAI(api_key="sk-x", base_url=loopback.base_url) as client:
+        with client.chat.completions.stream(model=MODEL, messages=MESSAGES, **options).unwrap() as stream:
+            assert stream.get_final_completion().choices[0].message.content == "Hi"
+        with client.responses.stream(model=MODEL, input="hi", **options).unwrap() as events:
+            assert events.get_final_response().id == "r"
+    for received in loopback.received:
+        assert received.headers.get("x-trace") == "t1" and received.query == {"dbg": ["1"]}
+        assert received.json()["store"] is True and received.json()["stream"] is True

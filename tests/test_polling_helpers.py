@@ -198,3 +198,77 @@ async def test_async_named_helpers(loopback: LoopbackServer) -> None:
         run = await polling.create_run_and_poll(client, "th_1", assistant_id="asst_1", poll_interval=FAST)
         assert run.unwrap().status == "completed"
         assert (await uploads.wait_for_processing(client, "file-1", poll_interval=FAST)).unwrap().status == "processed"
+
+
+# -- the builders' per-call options go through the helpers -------------------------------------------------
+
+OPTIONS: polling.CallOptions = {"extra_headers": {"x-trace": "t1"}, "extra_query": {"dbg": "1"}, "timeout": 9.0}
+
+
+def traced(loopback: LoopbackServer) -> list[tuple[str, str, str | None, list[str] | None]]:
+    """(method, path, x-trace header, dbg query) of every request the helper made."""
+    return [(r.method, r.path.removeprefix("/v1"), r.headers.get("x-trace"), r.query.get("dbg"))
+            for r in loopback.received]
+
+
+def test_poll_helpers_send_the_per_call_options_on_every_retrieve(client: OpenAI, loopback: LoopbackServer) -> None:
+    loopback.handler = FakeAPI({
+        "/batches/batch_1": statuses("batch_1", "in_progress", "completed"),
+        "/threads/th_1/runs/run_1": statuses("run_1", "completed", thread_id="th_1"),
+        "/files/file-1": statuses("file-1", "processed"),
+        "/vector_stores/vs_1/files/file-1": statuses("file-1", "completed"),
+        "/vector_stores/vs_1/file_batches/vsfb_1": [{"id": "vsfb_1", "status": "completed", "file_counts": {"in_progress": 0}}],
+    })
+    assert polling.poll_batch(client, "batch_1", poll_interval=FAST, **OPTIONS).unwrap().status == "completed"
+    assert polling.poll_run(client, "th_1", "run_1", poll_interval=FAST, **OPTIONS).unwrap().status == "completed"
+    assert uploads.wait_for_processing(client, "file-1", poll_interval=FAST, **OPTIONS).unwrap().status == "processed"
+    assert uploads.poll_vector_store_file(client, "vs_1", "file-1", poll_interval=FAST, **OPTIONS).unwrap().status == "completed"
+    assert uploads.poll_file_batch(client, "vs_1", "vsfb_1", poll_interval=FAST, **OPTIONS).unwrap().id == "vsfb_1"
+    made = traced(loopback)
+    assert len(made) == 6 and all(method == "GET" for method, *_ in made)
+    assert all((trace, dbg) == ("t1", ["1"]) for _, _, trace, dbg in made), made
+
+
+def test_create_and_poll_helpers_send_the_options_on_the_create_and_the_retrieves(
+    client: OpenAI, loopback: LoopbackServer
+) -> None:
+    loopback.handler = FakeAPI({
+        "/batches/batch_1": statuses("batch_1", "completed"),
+        "/threads/th_1/runs/run_1": statuses("run_1", "completed", thread_id="th_1"),
+        "/vector_stores/vs_1/files/file-1": statuses("file-1", "completed"),
+        "/vector_stores/vs_1/file_batches/vsfb_1": [{"id": "vsfb_1", "status": "completed", "file_counts": {"in_progress": 0}}],
+    })
+    both: polling.CallOptions = {**OPTIONS, "extra_body": {"metadata": {"k": "v"}}}
+    polling.create_batch_and_poll(client, input_file_id="file-1", endpoint="/v1/chat/completions",
+                                  completion_window="24h", poll_interval=FAST, **both).unwrap()
+    polling.create_run_and_poll(client, "th_1", assistant_id="asst_1", poll_interval=FAST, **both).unwrap()
+    polling.create_thread_and_run_poll(client, assistant_id="asst_1", poll_interval=FAST, **both).unwrap()
+    polling.submit_tool_outputs_and_poll(client, "th_1", "run_1", [{"tool_call_id": "c", "output": "1"}],
+                                         poll_interval=FAST, **both).unwrap()
+    uploads.create_vector_store_file_and_poll(client, "vs_1", "file-1", poll_interval=FAST, **both).unwrap()
+    uploads.create_file_batch_and_poll(client, "vs_1", file_ids=["file-1"], poll_interval=FAST, **both).unwrap()
+    made = traced(loopback)
+    assert [method for method, *_ in made] == ["POST", "GET"] * 6
+    assert all((trace, dbg) == ("t1", ["1"]) for _, _, trace, dbg in made), made
+    posts = [r for r in loopback.received if r.method == "POST"]
+    assert all(r.json()["metadata"] == {"k": "v"} for r in posts)  # extra_body: on the create only
+    assert all(not r.body for r in loopback.received if r.method == "GET")
+    file_batch = posts[-1].json()
+    assert file_batch == {"file_ids": ["file-1"], "metadata": {"k": "v"}}  # no option leaked into the body
+
+
+def test_upload_helpers_send_the_options(client: OpenAI, loopback: LoopbackServer) -> None:
+    loopback.handler = FakeAPI({
+        "/vector_stores/vs_1/files/file-n.md": statuses("file-n.md", "completed"),
+        "/vector_stores/vs_1/file_batches/vsfb_1": [{"id": "vsfb_1", "status": "completed", "file_counts": {"in_progress": 0}}],
+    })
+    files = uploads.upload_files(client, [("x.jsonl", b"{}")], purpose="batch", **OPTIONS).unwrap()
+    assert [f.id for f in files] == ["file-x.jsonl"]
+    uploads.upload_vector_store_file_and_poll(client, "vs_1", ("n.md", b"#"), poll_interval=FAST, **OPTIONS).unwrap()
+    uploads.upload_file_batch_and_poll(client, "vs_1", [("a.txt", b"a")], poll_interval=FAST, **OPTIONS).unwrap()
+    made = traced(loopback)
+    assert [path for _, path, *_ in made] == [
+        "/files", "/files", "/vector_stores/vs_1/files", "/vector_stores/vs_1/files/file-n.md",
+        "/files", "/vector_stores/vs_1/file_batches", "/vector_stores/vs_1/file_batches/vsfb_1",
+    ]
+    assert all((trace, dbg) == ("t1", ["1"]) for _, _, trace, dbg in made), made

@@ -356,3 +356,61 @@ async def test_async_typed_stream_error_event(loopback: LoopbackServer) -> None:
     error = results[1].failure()
     assert type(error) is oa.APIError and error.message == "Overloaded" and error.code == "server_error"
     assert len(results) == 2
+
+
+# -- audio speech: ``stream_format="sse"`` streams typed events, anything else answers the audio -------------
+
+
+def speech_events() -> list[str]:
+    import base64
+
+    deltas = [base64.b64encode(bytes([i]) * 6).decode() for i in range(3)]
+    events = [f'data: {{"type":"speech.audio.delta","audio":"{audio}"}}\n\n' for audio in deltas]
+    usage = '{"input_tokens":14,"output_tokens":101,"total_tokens":115}'
+    return [*events, f'data: {{"type":"speech.audio.done","usage":{usage}}}\n\n']
+
+
+def check_speech_events(events: Sequence[Any]) -> None:
+    import base64
+
+    from openai_fn.types import SpeechAudioDeltaEvent, SpeechAudioDoneEvent
+
+    assert [type(event) for event in events] == [*[SpeechAudioDeltaEvent] * 3, SpeechAudioDoneEvent]
+    audio = b"".join(base64.b64decode(event.audio) for event in events[:3])
+    assert audio == b"\x00" * 6 + b"\x01" * 6 + b"\x02" * 6
+    assert events[3].usage.total_tokens == 115
+
+
+def test_sync_speech_sse_stream(loopback: LoopbackServer) -> None:
+    from tests.loopback import sse_reply
+
+    # the builder's events, slowly, one event split over several chunks
+    loopback.enqueue(sse(pieces(speech_events(), 9)))
+    loopback.enqueue(sse_reply(speech_events()))
+    loopback.enqueue(Reply(headers=[("content-type", "audio/mpeg")], body=b"ID3-mp3-bytes"))
+    with oa.OpenAI(api_key=KEY, base_url=loopback.base_url) as client:
+        with client.audio.speech.create(model="gpt-4o-mini-tts", voice="alloy", input="Hi", stream_format="sse").unwrap() as stream:
+            assert isinstance(stream, Stream)
+            check_speech_events(list(stream))
+        assert stream.response.is_closed
+        from openai_fn.endpoints.audio import speech
+
+        request = speech.create(model="gpt-4o-mini-tts", voice="alloy", input="Hi", stream_format="sse")
+        check_speech_events(list(client.run(request).unwrap()))
+        audio = client.audio.speech.create(model="gpt-4o-mini-tts", voice="alloy", input="Hi", stream_format="audio").unwrap()
+        assert audio == b"ID3-mp3-bytes" and audio.content_type == "audio/mpeg"
+    bodies = [received.json() for received in loopback.received]
+    assert [body["stream_format"] for body in bodies] == ["sse", "sse", "audio"]
+    assert {received.path for received in loopback.received} == {"/v1/audio/speech"}
+
+
+@pytest.mark.anyio
+async def test_async_speech_sse_stream(loopback: LoopbackServer) -> None:
+    loopback.enqueue(sse(pieces(speech_events(), 5)))
+    async with oa.AsyncOpenAI(api_key=KEY, base_url=loopback.base_url) as client:
+        stream = (await client.audio.speech.create(model="gpt-4o-mini-tts", voice="alloy", input="Hi", stream_format="sse")).unwrap()
+        assert isinstance(stream, AsyncStream)
+        async with stream:
+            check_speech_events([event async for event in stream])
+        assert stream.response.is_closed
+    assert loopback.received[0].json()["stream_format"] == "sse"

@@ -29,6 +29,7 @@ STREAMS: dict[str, tuple[str, StreamFormat]] = {
     "createImage": ("ImageGenStreamEvent", "typed"),
     "createImageEdit": ("ImageEditStreamEvent", "typed"),
     "createTranscription": ("CreateTranscriptionResponseStreamEvent", "typed"),
+    "createSpeech": ("CreateSpeechResponseStreamEvent", "typed"),  # with ``stream_format="sse"``
     "createRun": ("AssistantStreamEvent", "assistant"),
     "createThreadAndRun": ("AssistantStreamEvent", "assistant"),
     "submitToolOuputsToRun": ("AssistantStreamEvent", "assistant"),
@@ -123,3 +124,32 @@ def test_spec_example_stream_decodes_to_typed_events(index: int) -> None:
     if reader.format == "assistant":
         names = re.findall(rb"^event: (\S+)", as_sse(operation, text), re.M)
         assert [e.event for e in events] == [n.decode() for n in names if n != b"done"]
+
+
+def test_streams_table_matches_the_generated_endpoints() -> None:
+    from openai_fn.registry import operation
+
+    for operation_id in STREAMS:
+        entry = operation(operation_id)
+        assert decoder_for(operation_id) == StreamDecoder(entry.stream_event_type, cast("Any", entry.stream_format))
+
+
+def test_speech_event_examples_decode_to_typed_events() -> None:
+    """The speech example of the spec (``stream_format: "sse"``) shows the request only; the events' own schema
+    examples (``SpeechAudioDeltaEvent``, ``SpeechAudioDoneEvent``), sent as a stream, decode to those types."""
+    if not SPEC.exists():
+        pytest.skip(f"the spec is not at {SPEC}")
+    import yaml
+
+    import openai_fn.types as types
+
+    with SPEC.open() as f:
+        schemas: dict[str, Any] = yaml.load(f, Loader=yaml.CSafeLoader)["components"]["schemas"]
+    members = [ref["$ref"].rsplit("/", 1)[1] for ref in schemas["CreateSpeechResponseStreamEvent"]["anyOf"]]
+    assert members == ["SpeechAudioDeltaEvent", "SpeechAudioDoneEvent"]
+    examples = [json.loads(schemas[name]["x-oaiMeta"]["example"]) for name in members]
+    wire = "".join(f"data: {json.dumps(example)}\n\n" for example in examples).encode()
+    reader: EventReader[Any] = EventReader(decoder_for("createSpeech"))
+    events: list[Any] = [reader(event) for event in decode_sse(wire)]
+    assert [type(event) for event in events] == [getattr(types, name) for name in members]
+    assert [event.to_dict() for event in events] == examples

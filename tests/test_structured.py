@@ -232,3 +232,20 @@ async def test_async_parse_responses(loopback: LoopbackServer) -> None:
         result = await parse_responses(client, text_format=MathAnswer, model="gpt-4o", input="1+1?")
     assert result.unwrap().output_parsed == MathAnswer(steps=[Step("add", "2")], final_answer="2", confidence=0.9)
     assert loopback.received[0].json()["text"]["format"]["name"] == "MathAnswer"
+
+
+def test_parse_requests_take_the_per_call_options() -> None:
+    from openai_fn.core.request import JsonBody
+
+    class Answer(msgspec.Struct):
+        value: int
+
+    options: dict[str, Any] = {"extra_headers": {"x-trace": "t1"}, "extra_query": {"dbg": "1"},
+                               "extra_body": {"store": True}, "timeout": 9.0}
+    chat = chat_parse_request(model="m", messages=[{"role": "user", "content": "hi"}], response_format=Answer, **options)
+    responses = responses_parse_request(model="m", input="hi", text_format=Answer, **options)
+    for request in (chat, responses):
+        assert ("x-trace", "t1") in request.headers and ("dbg", "1") in request.query
+        assert isinstance(request.body, JsonBody) and request.body.decoded()["store"] is True
+        assert request.options.timeout is not None and request.options.timeout.read == 9.0
+    assert cast("JsonBody", chat.body).decoded()["response_format"]["type"] == "json_schema"

@@ -18,7 +18,7 @@ from openai_fn.core.errors import OpenAIError
 from openai_fn.core.pages import Page
 from openai_fn.core.request import Request
 from openai_fn.core.stream_types import AsyncStream, Stream
-from openai_fn.endpoints import chat
+from openai_fn.endpoints import audio, chat
 from openai_fn.executors.response import APIResponse, AsyncStreamedResponse, StreamedResponse
 from openai_fn.facade.webhooks import Webhooks
 from openai_fn.helpers.structured import ParsedChatCompletion
@@ -28,6 +28,7 @@ from openai_fn.types import (
     ChatCompletionChunk,
     CreateChatCompletionResponse,
     CreateEmbeddingResponse,
+    CreateSpeechResponseStreamEvent,
     FileObject,
     FineTuningJob,
     ImagesResponse,
@@ -57,6 +58,18 @@ def sync_usage(client: OpenAI, flag: bool) -> None:
     events = client.responses.create(model="gpt-4o-mini", input="hi", stream=True)
     assert_type(events, Result[Stream[ResponseStreamEvent], OpenAIError])
     assert_type(client.responses.retrieve(response_id="resp_1"), Result[Response, OpenAIError])
+
+    # speech: ``stream_format="sse"`` streams typed events; any other value (or none) answers the audio
+    speech = client.audio.speech.create(model="gpt-4o-mini-tts", voice="alloy", input="hi", stream_format="sse")
+    assert_type(speech, Result[Stream[CreateSpeechResponseStreamEvent], OpenAIError])
+    assert_type(client.audio.speech.create(model="m", voice="alloy", input="hi"), Result[BinaryContent, OpenAIError])
+    mp3 = client.audio.speech.create(model="m", voice="alloy", input="hi", stream_format="audio")
+    assert_type(mp3, Result[BinaryContent, OpenAIError])
+    assert_type(
+        audio.speech.create(model="m", voice="alloy", input="hi", stream_format="sse"),
+        Request[Stream[CreateSpeechResponseStreamEvent]],
+    )
+    assert_type(audio.speech.create(model="m", voice="alloy", input="hi"), Request[BinaryContent])
 
     assert_type(client.embeddings.create(model="m", input="x"), Result[CreateEmbeddingResponse, OpenAIError])
     assert_type(client.files.list(limit=20), Result[Page[FileObject], OpenAIError])
@@ -115,6 +128,10 @@ async def async_usage(client: AsyncOpenAI, flag: bool) -> None:
 
     either = await client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, stream=flag)
     assert_type(either, Result[ChatCompletion | AsyncStream[ChatCompletionChunk], OpenAIError])
+
+    speech = await client.audio.speech.create(model="m", voice="alloy", input="hi", stream_format="sse")
+    assert_type(speech, Result[AsyncStream[CreateSpeechResponseStreamEvent], OpenAIError])
+    assert_type(await client.audio.speech.create(model="m", voice="alloy", input="hi"), Result[BinaryContent, OpenAIError])
 
     assert_type(await client.files.list(), Result[Page[FileObject], OpenAIError])
     raw = await client.models.with_raw_response.retrieve(model="gpt-4o")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import msgspec
     from returns.result import Result
 
+    from openai_fn.core.binary import BinaryContent
     from openai_fn.core.errors import OpenAIError
     from openai_fn.core.multipart import FileInput
     from openai_fn.core.policies import TimeoutLike
@@ -179,6 +180,7 @@ if TYPE_CHECKING:
         shared_assistants_chat_evals_threads as _p_shared_assistants_chat_evals_threads,
     )
     from openai_fn.types.params import shared_assistants_threads as _p_shared_assistants_threads
+    from openai_fn.types.params import shared_audio_chat_realtime as _p_shared_audio_chat_realtime
     from openai_fn.types.params import shared_chat_completions as _p_shared_chat_completions
     from openai_fn.types.params import shared_chat_evals as _p_shared_chat_evals
     from openai_fn.types.params import shared_chat_responses as _p_shared_chat_responses
@@ -1224,7 +1226,61 @@ if TYPE_CHECKING:
 
         with_raw_response: AudioSpeechWithRawResponse
         with_streaming_response: AudioSpeechWithStreamingResponse
-        create = sync_op(_e_audio_speech.create)
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"],
+            input: str,
+            voice: _p_shared_audio_chat_realtime.VoiceIdsOrCustomVoiceParam,
+            instructions: str | msgspec.UnsetType = UNSET,
+            response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | msgspec.UnsetType = UNSET,
+            speed: float | msgspec.UnsetType = UNSET,
+            stream_format: Literal["audio"] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
+        ) -> Result[BinaryContent, OpenAIError]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"],
+            input: str,
+            voice: _p_shared_audio_chat_realtime.VoiceIdsOrCustomVoiceParam,
+            instructions: str | msgspec.UnsetType = UNSET,
+            response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | msgspec.UnsetType = UNSET,
+            speed: float | msgspec.UnsetType = UNSET,
+            stream_format: Literal["sse"],
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
+        ) -> Result[Stream[_t_audio.CreateSpeechResponseStreamEvent], OpenAIError]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"],
+            input: str,
+            voice: _p_shared_audio_chat_realtime.VoiceIdsOrCustomVoiceParam,
+            instructions: str | msgspec.UnsetType = UNSET,
+            response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | msgspec.UnsetType = UNSET,
+            speed: float | msgspec.UnsetType = UNSET,
+            stream_format: Literal["sse", "audio"] | msgspec.UnsetType,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
+        ) -> Result[BinaryContent | Stream[_t_audio.CreateSpeechResponseStreamEvent], OpenAIError]: ...
+
+        def create(self, **kwargs: Any) -> Any:
+            """Runs ``audio.speech.create(...)``; see that builder."""
+
 
 
     class AudioSpeechWithRawResponse:
@@ -5012,7 +5068,61 @@ if TYPE_CHECKING:
 
         with_raw_response: AsyncAudioSpeechWithRawResponse
         with_streaming_response: AsyncAudioSpeechWithStreamingResponse
-        create = async_op(_e_audio_speech.create)
+
+        @overload
+        async def create(
+            self,
+            *,
+            model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"],
+            input: str,
+            voice: _p_shared_audio_chat_realtime.VoiceIdsOrCustomVoiceParam,
+            instructions: str | msgspec.UnsetType = UNSET,
+            response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | msgspec.UnsetType = UNSET,
+            speed: float | msgspec.UnsetType = UNSET,
+            stream_format: Literal["audio"] | msgspec.UnsetType = UNSET,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
+        ) -> Result[BinaryContent, OpenAIError]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"],
+            input: str,
+            voice: _p_shared_audio_chat_realtime.VoiceIdsOrCustomVoiceParam,
+            instructions: str | msgspec.UnsetType = UNSET,
+            response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | msgspec.UnsetType = UNSET,
+            speed: float | msgspec.UnsetType = UNSET,
+            stream_format: Literal["sse"],
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
+        ) -> Result[AsyncStream[_t_audio.CreateSpeechResponseStreamEvent], OpenAIError]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"],
+            input: str,
+            voice: _p_shared_audio_chat_realtime.VoiceIdsOrCustomVoiceParam,
+            instructions: str | msgspec.UnsetType = UNSET,
+            response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | msgspec.UnsetType = UNSET,
+            speed: float | msgspec.UnsetType = UNSET,
+            stream_format: Literal["sse", "audio"] | msgspec.UnsetType,
+            extra_headers: Mapping[str, str | None] | None = None,
+            extra_query: Mapping[str, object] | None = None,
+            extra_body: Mapping[str, object] | None = None,
+            timeout: TimeoutLike | msgspec.UnsetType = UNSET,
+        ) -> Result[BinaryContent | AsyncStream[_t_audio.CreateSpeechResponseStreamEvent], OpenAIError]: ...
+
+        async def create(self, **kwargs: Any) -> Any:
+            """Runs ``audio.speech.create(...)``; see that builder."""
+
 
 
     class AsyncAudioSpeechWithRawResponse:

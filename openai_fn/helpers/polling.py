@@ -6,14 +6,17 @@ the deadline), or give up once ``max_wait`` has passed. :func:`poll_program` str
 decisions together as an effects program (see :mod:`.effects`), which runs sync or async.
 
 The named helpers (runs, batches) pair a create/submit request with the matching poll, as
-the official SDK's ``*_and_poll`` methods do; each returns a ``Result``.
+the official SDK's ``*_and_poll`` methods do; each returns a ``Result``. They take the builders'
+per-call options (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``, :class:`CallOptions`):
+a ``poll_*`` helper applies them to every retrieve; a ``create_*_and_poll`` helper applies them to the
+create request and, but for ``extra_body`` (the retrieves are ``GET``s), to the retrieves that follow.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack, cast, overload
 
 import msgspec
 from returns.result import Failure, Result, Success
@@ -23,6 +26,7 @@ from ..core.request import Request
 from .effects import Call, Clock, Pause, Program, drive
 
 if TYPE_CHECKING:
+    from ..core.policies import TimeoutLike
     from ..executors.async_ import AsyncOpenAI
     from ..executors.response import APIResponse
     from ..executors.sync import OpenAI
@@ -31,14 +35,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BATCH_TERMINAL",
+    "OPTION_NAMES",
+    "CallOptions",
     "DEFAULT_INTERVAL",
     "RUN_TERMINAL",
+    "split_options",
+    "with_call_options",
     "Finish",
     "GiveUp",
     "PollTimeoutError",
     "Wait",
     "decide",
     "field_of",
+    "following",
     "poll",
     "poll_interval",
     "poll_program",
@@ -63,6 +72,38 @@ POLL_AFTER_HEADER = "openai-poll-after-ms"
 
 RUN_TERMINAL = frozenset({"requires_action", "cancelled", "completed", "failed", "expired", "incomplete"})
 BATCH_TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
+
+
+class CallOptions(TypedDict, total=False):
+    """The builders' per-call options (the official SDK's), as the helpers take them."""
+
+    extra_headers: Mapping[str, str | None] | None
+    extra_query: Mapping[str, object] | None
+    extra_body: Mapping[str, object] | None
+    timeout: TimeoutLike | msgspec.UnsetType
+
+
+OPTION_NAMES = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+
+def split_options(params: Mapping[str, Any]) -> tuple[dict[str, Any], CallOptions]:
+    """A helper's ``**params``: (the builder's own arguments, the per-call options among them)."""
+    own = {name: value for name, value in params.items() if name not in OPTION_NAMES}
+    options = cast("CallOptions", {name: value for name, value in params.items() if name in OPTION_NAMES})
+    return own, options
+
+
+def with_call_options(request: Request[T], options: CallOptions, *, body: bool = True) -> Request[T]:
+    """``request`` with the per-call options; ``body=False`` leaves ``extra_body`` out (the follow-up ``GET``s)."""
+    given = {name: value for name, value in options.items() if body or name != "extra_body"}
+    return request.with_options(**cast("CallOptions", given)) if given else request
+
+
+def following(retrieve: Callable[[A], Request[T]], options: CallOptions) -> Callable[[A], Request[T]]:
+    """The retrieve after a create (or upload), with the create's per-call options but ``extra_body`` (a ``GET``)."""
+    if not options:
+        return retrieve
+    return lambda made: with_call_options(retrieve(made), options, body=False)
 
 
 class PollTimeoutError(OpenAIError):
@@ -316,17 +357,20 @@ def _run(made: Any) -> Request[Any]:
 
 @overload
 def poll_batch(
-    client: OpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None
+    client: OpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None,
+    **options: Unpack[CallOptions],
 ) -> Result[Batch, OpenAIError]: ...
 @overload
 def poll_batch(
-    client: AsyncOpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None
+    client: AsyncOpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None,
+    **options: Unpack[CallOptions],
 ) -> Awaitable[Result[Batch, OpenAIError]]: ...
 def poll_batch(
-    client: OpenAI | AsyncOpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None
+    client: OpenAI | AsyncOpenAI, batch_id: str, *, poll_interval: float | None = None, max_wait: float | None = None,
+    **options: Unpack[CallOptions],
 ) -> Result[Batch, OpenAIError] | Awaitable[Result[Batch, OpenAIError]]:
     """Wait until a batch is ``completed``, ``failed``, ``expired`` or ``cancelled``."""
-    request = _endpoints().batches.retrieve(batch_id=batch_id)
+    request = _endpoints().batches.retrieve(batch_id=batch_id, **options)
     program = poll_program(request, status_in(BATCH_TERMINAL), poll_interval=poll_interval, max_wait=max_wait)
     return drive(client, program)
 
@@ -350,7 +394,8 @@ def create_batch_and_poll(
     """
     create = _endpoints().batches.create(**params)
     program = then_poll_program(
-        create, _batch, status_in(BATCH_TERMINAL), poll_interval=poll_interval, max_wait=max_wait
+        create, following(_batch, split_options(params)[1]), status_in(BATCH_TERMINAL),
+        poll_interval=poll_interval, max_wait=max_wait,
     )
     return drive(client, program)
 
@@ -358,19 +403,19 @@ def create_batch_and_poll(
 @overload
 def poll_run(
     client: OpenAI, thread_id: str, run_id: str, *, poll_interval: float | None = None,
-    max_wait: float | None = None,
+    max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Result[RunObject, OpenAIError]: ...
 @overload
 def poll_run(
     client: AsyncOpenAI, thread_id: str, run_id: str, *, poll_interval: float | None = None,
-    max_wait: float | None = None,
+    max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Awaitable[Result[RunObject, OpenAIError]]: ...
 def poll_run(
     client: OpenAI | AsyncOpenAI, thread_id: str, run_id: str, *, poll_interval: float | None = None,
-    max_wait: float | None = None,
+    max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Result[RunObject, OpenAIError] | Awaitable[Result[RunObject, OpenAIError]]:
     """Wait until a run stops moving: ``requires_action`` or a final status (``RUN_TERMINAL``)."""
-    request = _endpoints().beta.threads.runs.retrieve(thread_id=thread_id, run_id=run_id)
+    request = _endpoints().beta.threads.runs.retrieve(thread_id=thread_id, run_id=run_id, **options)
     program = poll_program(request, status_in(RUN_TERMINAL), poll_interval=poll_interval, max_wait=max_wait)
     return drive(client, program)
 
@@ -391,8 +436,10 @@ def create_run_and_poll(
 ) -> Result[RunObject, OpenAIError] | Awaitable[Result[RunObject, OpenAIError]]:
     """Start a run on a thread (``params`` as for ``beta.threads.runs.create``) and poll it."""
     create = _endpoints().beta.threads.runs.create(thread_id=thread_id, **params)
-    program = then_poll_program(create, _run, status_in(RUN_TERMINAL), poll_interval=poll_interval,
-                                max_wait=max_wait)
+    program = then_poll_program(
+        create, following(_run, split_options(params)[1]), status_in(RUN_TERMINAL),
+        poll_interval=poll_interval, max_wait=max_wait,
+    )
     return drive(client, program)
 
 
@@ -410,29 +457,32 @@ def create_thread_and_run_poll(
 ) -> Result[RunObject, OpenAIError] | Awaitable[Result[RunObject, OpenAIError]]:
     """Create a thread and run it in one request (``beta.threads.create_and_run``), then poll the run."""
     create = _endpoints().beta.threads.create_and_run(**params)
-    program = then_poll_program(create, _run, status_in(RUN_TERMINAL), poll_interval=poll_interval,
-                                max_wait=max_wait)
+    program = then_poll_program(
+        create, following(_run, split_options(params)[1]), status_in(RUN_TERMINAL),
+        poll_interval=poll_interval, max_wait=max_wait,
+    )
     return drive(client, program)
 
 
 @overload
 def submit_tool_outputs_and_poll(
     client: OpenAI, thread_id: str, run_id: str, tool_outputs: Sequence[Mapping[str, Any]], *,
-    poll_interval: float | None = None, max_wait: float | None = None,
+    poll_interval: float | None = None, max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Result[RunObject, OpenAIError]: ...
 @overload
 def submit_tool_outputs_and_poll(
     client: AsyncOpenAI, thread_id: str, run_id: str, tool_outputs: Sequence[Mapping[str, Any]], *,
-    poll_interval: float | None = None, max_wait: float | None = None,
+    poll_interval: float | None = None, max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Awaitable[Result[RunObject, OpenAIError]]: ...
 def submit_tool_outputs_and_poll(
     client: OpenAI | AsyncOpenAI, thread_id: str, run_id: str, tool_outputs: Sequence[Mapping[str, Any]], *,
-    poll_interval: float | None = None, max_wait: float | None = None,
+    poll_interval: float | None = None, max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Result[RunObject, OpenAIError] | Awaitable[Result[RunObject, OpenAIError]]:
     """Answer a run's ``requires_action`` with ``tool_outputs`` and poll it until it stops again."""
     submit = _endpoints().beta.threads.runs.submit_tool_outputs(
-        thread_id=thread_id, run_id=run_id, tool_outputs=list(tool_outputs)
+        thread_id=thread_id, run_id=run_id, tool_outputs=list(tool_outputs), **options
     )
-    program = then_poll_program(submit, _run, status_in(RUN_TERMINAL), poll_interval=poll_interval,
-                                max_wait=max_wait)
+    program = then_poll_program(
+        submit, following(_run, options), status_in(RUN_TERMINAL), poll_interval=poll_interval, max_wait=max_wait
+    )
     return drive(client, program)

@@ -12,14 +12,23 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack, overload
 
 from returns.result import Failure, Result, Success
 
 from ..core.errors import OpenAIError
 from ..core.request import Request
 from .effects import Call, Gather, Program, drive
-from .polling import field_of, poll_program, status_in, then_poll_program
+from .polling import (
+    CallOptions,
+    field_of,
+    following,
+    poll_program,
+    split_options,
+    status_in,
+    then_poll_program,
+    with_call_options,
+)
 
 if TYPE_CHECKING:
     from ..executors.async_ import AsyncOpenAI
@@ -147,39 +156,47 @@ def _endpoints() -> Any:
     return endpoints
 
 
-def _file_upload(file: Any, purpose: str) -> Request[Any]:
-    return _endpoints().files.create(file=file, purpose=purpose)
+def _file_upload(file: Any, purpose: str, options: CallOptions | None = None) -> Request[Any]:
+    """One upload; ``options`` but ``extra_body`` (an upload made on the way to another request)."""
+    return with_call_options(_endpoints().files.create(file=file, purpose=purpose), options or {}, body=False)
+
 
 
 @overload
 def upload_files(
-    client: OpenAI, files: Iterable[Any], *, purpose: str, max_concurrency: int = 5
+    client: OpenAI, files: Iterable[Any], *, purpose: str, max_concurrency: int = 5,
+    **options: Unpack[CallOptions],
 ) -> Result[list[OpenAIFile], OpenAIError]: ...
 @overload
 def upload_files(
-    client: AsyncOpenAI, files: Iterable[Any], *, purpose: str, max_concurrency: int = 5
+    client: AsyncOpenAI, files: Iterable[Any], *, purpose: str, max_concurrency: int = 5,
+    **options: Unpack[CallOptions],
 ) -> Awaitable[Result[list[OpenAIFile], OpenAIError]]: ...
 def upload_files(
-    client: OpenAI | AsyncOpenAI, files: Iterable[Any], *, purpose: str, max_concurrency: int = 5
+    client: OpenAI | AsyncOpenAI, files: Iterable[Any], *, purpose: str, max_concurrency: int = 5,
+    **options: Unpack[CallOptions],
 ) -> Result[list[OpenAIFile], OpenAIError] | Awaitable[Result[list[OpenAIFile], OpenAIError]]:
     """Upload many files concurrently: every ``FileObject`` in order, or the first failure (see the module doc)."""
-    uploads = [_file_upload(file, purpose) for file in files]
+    uploads = [with_call_options(_endpoints().files.create(file=file, purpose=purpose), options) for file in files]
     return drive(client, bulk_upload_program(uploads, max_concurrency=max_concurrency))
 
 
 @overload
 def wait_for_processing(
-    client: OpenAI, file_id: str, *, poll_interval: float = 5.0, max_wait: float = 30 * 60
+    client: OpenAI, file_id: str, *, poll_interval: float = 5.0, max_wait: float = 30 * 60,
+    **options: Unpack[CallOptions],
 ) -> Result[OpenAIFile, OpenAIError]: ...
 @overload
 def wait_for_processing(
-    client: AsyncOpenAI, file_id: str, *, poll_interval: float = 5.0, max_wait: float = 30 * 60
+    client: AsyncOpenAI, file_id: str, *, poll_interval: float = 5.0, max_wait: float = 30 * 60,
+    **options: Unpack[CallOptions],
 ) -> Awaitable[Result[OpenAIFile, OpenAIError]]: ...
 def wait_for_processing(
-    client: OpenAI | AsyncOpenAI, file_id: str, *, poll_interval: float = 5.0, max_wait: float = 30 * 60
+    client: OpenAI | AsyncOpenAI, file_id: str, *, poll_interval: float = 5.0, max_wait: float = 30 * 60,
+    **options: Unpack[CallOptions],
 ) -> Result[OpenAIFile, OpenAIError] | Awaitable[Result[OpenAIFile, OpenAIError]]:
     """Poll a file until it is processed (or errored/deleted); the SDK's defaults: every 5 s, for 30 min."""
-    request = _endpoints().files.retrieve(file_id=file_id)
+    request = _endpoints().files.retrieve(file_id=file_id, **options)
     program = poll_program(request, status_in(FILE_PROCESSED), poll_interval=poll_interval, max_wait=max_wait)
     return drive(client, program)
 
@@ -191,19 +208,19 @@ def _vector_store_file(vector_store_id: str) -> Callable[[Any], Request[Any]]:
 @overload
 def poll_vector_store_file(
     client: OpenAI, vector_store_id: str, file_id: str, *, poll_interval: float | None = None,
-    max_wait: float | None = None,
+    max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Result[VectorStoreFileObject, OpenAIError]: ...
 @overload
 def poll_vector_store_file(
     client: AsyncOpenAI, vector_store_id: str, file_id: str, *, poll_interval: float | None = None,
-    max_wait: float | None = None,
+    max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Awaitable[Result[VectorStoreFileObject, OpenAIError]]: ...
 def poll_vector_store_file(
     client: OpenAI | AsyncOpenAI, vector_store_id: str, file_id: str, *, poll_interval: float | None = None,
-    max_wait: float | None = None,
+    max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Result[VectorStoreFileObject, OpenAIError] | Awaitable[Result[VectorStoreFileObject, OpenAIError]]:
     """Wait until a vector store file is processed (``completed``, ``failed`` or ``cancelled``)."""
-    request = _endpoints().vector_stores.files.retrieve(vector_store_id=vector_store_id, file_id=file_id)
+    request = _endpoints().vector_stores.files.retrieve(vector_store_id=vector_store_id, file_id=file_id, **options)
     program = poll_program(
         request, status_in(VECTOR_STORE_FILE_TERMINAL), poll_interval=poll_interval, max_wait=max_wait
     )
@@ -227,8 +244,8 @@ def create_vector_store_file_and_poll(
     """Attach an uploaded file to a vector store (``params``: ``attributes``, ``chunking_strategy``) and wait."""
     create = _endpoints().vector_stores.files.create(vector_store_id=vector_store_id, file_id=file_id, **params)
     program = then_poll_program(
-        create, _vector_store_file(vector_store_id), status_in(VECTOR_STORE_FILE_TERMINAL),
-        poll_interval=poll_interval, max_wait=max_wait,
+        create, following(_vector_store_file(vector_store_id), split_options(params)[1]),
+        status_in(VECTOR_STORE_FILE_TERMINAL), poll_interval=poll_interval, max_wait=max_wait,
     )
     return drive(client, program)
 
@@ -253,8 +270,9 @@ def upload_vector_store_file_and_poll(
     def attach(file_ids: list[str]) -> Request[Any]:
         return vector_stores.files.create(vector_store_id=vector_store_id, file_id=file_ids[0], **params)
 
+    options = split_options(params)[1]
     program = upload_and_attach_program(
-        [_file_upload(file, "assistants")], attach, _vector_store_file(vector_store_id),
+        [_file_upload(file, "assistants", options)], attach, following(_vector_store_file(vector_store_id), options),
         status_in(VECTOR_STORE_FILE_TERMINAL), max_concurrency=1, poll_interval=poll_interval, max_wait=max_wait,
     )
     return drive(client, program)
@@ -263,8 +281,9 @@ def upload_vector_store_file_and_poll(
 def _file_batch_create(vector_store_id: str, params: Mapping[str, Any]) -> Request[Any]:
     """The builder takes the body whole (``body=``) because the spec's body is a union; plain fields otherwise."""
     create = _endpoints().vector_stores.file_batches.create
-    if "body" in inspect.signature(create).parameters and "body" not in params:
-        return create(vector_store_id=vector_store_id, body=dict(params))
+    own, options = split_options(params)
+    if "body" in inspect.signature(create).parameters and "body" not in own:
+        return create(vector_store_id=vector_store_id, body=own, **options)
     return create(vector_store_id=vector_store_id, **params)
 
 
@@ -277,19 +296,21 @@ def _file_batch(vector_store_id: str) -> Callable[[Any], Request[Any]]:
 @overload
 def poll_file_batch(
     client: OpenAI, vector_store_id: str, batch_id: str, *, poll_interval: float | None = None,
-    max_wait: float | None = None,
+    max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Result[VectorStoreFileBatchObject, OpenAIError]: ...
 @overload
 def poll_file_batch(
     client: AsyncOpenAI, vector_store_id: str, batch_id: str, *, poll_interval: float | None = None,
-    max_wait: float | None = None,
+    max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Awaitable[Result[VectorStoreFileBatchObject, OpenAIError]]: ...
 def poll_file_batch(
     client: OpenAI | AsyncOpenAI, vector_store_id: str, batch_id: str, *, poll_interval: float | None = None,
-    max_wait: float | None = None,
+    max_wait: float | None = None, **options: Unpack[CallOptions],
 ) -> Result[VectorStoreFileBatchObject, OpenAIError] | Awaitable[Result[VectorStoreFileBatchObject, OpenAIError]]:
     """Wait until no file of the batch is in progress; check ``file_counts.failed`` afterwards, as with the SDK."""
-    request = _endpoints().vector_stores.file_batches.retrieve(vector_store_id=vector_store_id, batch_id=batch_id)
+    request = _endpoints().vector_stores.file_batches.retrieve(
+        vector_store_id=vector_store_id, batch_id=batch_id, **options
+    )
     return drive(client, poll_program(request, file_batch_done, poll_interval=poll_interval, max_wait=max_wait))
 
 
@@ -310,7 +331,8 @@ def create_file_batch_and_poll(
     """Create a file batch (``params``: ``file_ids`` or ``files``, ``attributes``, ``chunking_strategy``) and wait."""
     create = _file_batch_create(vector_store_id, params)
     program = then_poll_program(
-        create, _file_batch(vector_store_id), file_batch_done, poll_interval=poll_interval, max_wait=max_wait
+        create, following(_file_batch(vector_store_id), split_options(params)[1]), file_batch_done,
+        poll_interval=poll_interval, max_wait=max_wait,
     )
     return drive(client, program)
 
@@ -333,8 +355,10 @@ def upload_file_batch_and_poll(
     def attach(uploaded: list[str]) -> Request[Any]:
         return _file_batch_create(vector_store_id, {**params, "file_ids": [*file_ids, *uploaded]})
 
+    options = split_options(params)[1]
     program = upload_and_attach_program(
-        [_file_upload(file, "assistants") for file in files], attach, _file_batch(vector_store_id),
+        [_file_upload(file, "assistants", options) for file in files], attach,
+        following(_file_batch(vector_store_id), options),
         file_batch_done, max_concurrency=max_concurrency, poll_interval=poll_interval, max_wait=max_wait,
     )
     return drive(client, program)

@@ -855,7 +855,7 @@ if TYPE_CHECKING:
     from .skills import CreateSkillBody as CreateSkillBody
     from .skills import CreateSkillVersionBody as CreateSkillVersionBody
     from .audio import CreateSpeechRequest as CreateSpeechRequest
-    from .extras import CreateSpeechResponseStreamEvent as CreateSpeechResponseStreamEvent
+    from .audio import CreateSpeechResponseStreamEvent as CreateSpeechResponseStreamEvent
     from .admin import CreateSpendAlertBody as CreateSpendAlertBody
     from .threads import CreateThreadAndRunRequest as CreateThreadAndRunRequest
     from .threads import CreateThreadAndRunRequestToolResources as CreateThreadAndRunRequestToolResources
@@ -1844,9 +1844,9 @@ if TYPE_CHECKING:
     from .responses import SpecificApplyPatchParam as SpecificApplyPatchParam
     from .responses import SpecificFunctionShellParam as SpecificFunctionShellParam
     from .responses import SpecificProgrammaticToolCallingParam as SpecificProgrammaticToolCallingParam
-    from .extras import SpeechAudioDeltaEvent as SpeechAudioDeltaEvent
-    from .extras import SpeechAudioDoneEvent as SpeechAudioDoneEvent
-    from .extras import SpeechAudioDoneEventUsage as SpeechAudioDoneEventUsage
+    from .audio import SpeechAudioDeltaEvent as SpeechAudioDeltaEvent
+    from .audio import SpeechAudioDoneEvent as SpeechAudioDoneEvent
+    from .audio import SpeechAudioDoneEventUsage as SpeechAudioDoneEventUsage
     from .admin import SpendAlertNotificationChannel as SpendAlertNotificationChannel
     from .admin import SpendLimitCurrency as SpendLimitCurrency
     from .admin import SpendLimitEnforcement as SpendLimitEnforcement
@@ -2920,7 +2920,7 @@ _TYPES: dict[str, str] = {
     "CreateSkillBody": "skills",
     "CreateSkillVersionBody": "skills",
     "CreateSpeechRequest": "audio",
-    "CreateSpeechResponseStreamEvent": "extras",
+    "CreateSpeechResponseStreamEvent": "audio",
     "CreateSpendAlertBody": "admin",
     "CreateThreadAndRunRequest": "threads",
     "CreateThreadAndRunRequestToolResources": "threads",
@@ -3909,9 +3909,9 @@ _TYPES: dict[str, str] = {
     "SpecificApplyPatchParam": "responses",
     "SpecificFunctionShellParam": "responses",
     "SpecificProgrammaticToolCallingParam": "responses",
-    "SpeechAudioDeltaEvent": "extras",
-    "SpeechAudioDoneEvent": "extras",
-    "SpeechAudioDoneEventUsage": "extras",
+    "SpeechAudioDeltaEvent": "audio",
+    "SpeechAudioDoneEvent": "audio",
+    "SpeechAudioDoneEventUsage": "audio",
     "SpendAlertNotificationChannel": "admin",
     "SpendLimitCurrency": "admin",
     "SpendLimitEnforcement": "admin",

@@ -15,6 +15,7 @@ from . import shared_audio_chat_realtime as _shared_audio_chat_realtime
 __all__ = [
     "AudioResponseFormat",
     "CreateSpeechRequest",
+    "CreateSpeechResponseStreamEvent",
     "CreateTranscriptionAnswerMerged",
     "CreateTranscriptionAnswerMergedSegmentsItemMerged",
     "CreateTranscriptionRequest",
@@ -24,6 +25,9 @@ __all__ = [
     "CreateTranslationRequest",
     "CreateVoiceConsentRequest",
     "CreateVoiceRequest",
+    "SpeechAudioDeltaEvent",
+    "SpeechAudioDoneEvent",
+    "SpeechAudioDoneEventUsage",
     "TranscriptTextDeltaEvent",
     "TranscriptTextDeltaEventLogprob",
     "TranscriptTextDoneEvent",
@@ -171,6 +175,38 @@ class CreateVoiceRequest(_model.BaseModel, frozen=True, kw_only=True):
     """
     consent: str
     """The consent recording ID (for example, `cons_1234`)."""
+
+
+class SpeechAudioDeltaEvent(_model.BaseModel, frozen=True, kw_only=True, tag_field="type", tag="speech.audio.delta"):
+    """Emitted for each chunk of audio data generated during speech synthesis."""
+    audio: str = msgspec.UNSET
+    """A chunk of Base64-encoded audio data."""
+
+    @property
+    def type(self) -> Literal["speech.audio.delta"]:
+        """The ``type`` tag of this value (a msgspec union tag, not a stored field)."""
+        return self.__struct_config__.tag  # type: ignore[return-value]
+
+
+class SpeechAudioDoneEvent(_model.BaseModel, frozen=True, kw_only=True, tag_field="type", tag="speech.audio.done"):
+    """Emitted when the speech synthesis is complete and all audio has been streamed."""
+    usage: SpeechAudioDoneEventUsage = msgspec.UNSET
+    """Token usage statistics for the request."""
+
+    @property
+    def type(self) -> Literal["speech.audio.done"]:
+        """The ``type`` tag of this value (a msgspec union tag, not a stored field)."""
+        return self.__struct_config__.tag  # type: ignore[return-value]
+
+
+class SpeechAudioDoneEventUsage(_model.BaseModel, frozen=True, kw_only=True):
+    """Token usage statistics for the request."""
+    input_tokens: int = msgspec.UNSET
+    """Number of input tokens in the prompt."""
+    output_tokens: int = msgspec.UNSET
+    """Number of output tokens generated."""
+    total_tokens: int = msgspec.UNSET
+    """Total number of tokens used (input + output)."""
 
 
 class TranscriptTextDeltaEvent(_model.BaseModel, frozen=True, kw_only=True, tag_field="type", tag="transcript.text.delta"):
@@ -464,6 +500,9 @@ class CreateTranslationAnswerMerged(_model.BaseModel, frozen=True, kw_only=True)
 AudioResponseFormat = Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
 """The format of the output, in one of these options: `json`, `text`, `srt`, `verbose_json`, `vtt`, or `diarized_json`. For `gpt-4o-transcribe` and `gpt-4o-mini-transcribe`, the only supported format is `json`. For `gpt-4o-transcribe-diarize`, the supported formats are `json`, `text`, and `diarized_json`, with `diarized_json` required to receive speaker annotations.
 """
+
+
+CreateSpeechResponseStreamEvent = SpeechAudioDeltaEvent | SpeechAudioDoneEvent | _model.UnknownVariant
 
 
 TranscriptionInclude = Literal["logprobs"]

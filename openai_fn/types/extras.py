@@ -107,7 +107,6 @@ __all__ = [
     "CreateEvalItemSimpleInputMessage",
     "CreateEvalResponsesRunDataSourceInputMessagesInputMessagesTemplateTemplateItemChatMessage",
     "CreateModelResponseProperties",
-    "CreateSpeechResponseStreamEvent",
     "CreateTranscriptionResponseDiarizedJson",
     "CreateTranscriptionResponseJson",
     "CreateTranscriptionResponseVerboseJson",
@@ -151,9 +150,6 @@ __all__ = [
     "ProgramItemParam",
     "ProgramOutputItemParam",
     "ProgramOutputItemStatus",
-    "SpeechAudioDeltaEvent",
-    "SpeechAudioDoneEvent",
-    "SpeechAudioDoneEventUsage",
     "ToolSearchCallItemParam",
     "ToolSearchOutputItemParam",
     "Transcription",
@@ -468,38 +464,6 @@ class OutputAudio(_model.BaseModel, frozen=True, kw_only=True):
     """Base64-encoded audio data from the model."""
     transcript: str = msgspec.UNSET
     """The transcript of the audio data from the model."""
-
-
-class SpeechAudioDeltaEvent(_model.BaseModel, frozen=True, kw_only=True, tag_field="type", tag="speech.audio.delta"):
-    """Emitted for each chunk of audio data generated during speech synthesis."""
-    audio: str = msgspec.UNSET
-    """A chunk of Base64-encoded audio data."""
-
-    @property
-    def type(self) -> Literal["speech.audio.delta"]:
-        """The ``type`` tag of this value (a msgspec union tag, not a stored field)."""
-        return self.__struct_config__.tag  # type: ignore[return-value]
-
-
-class SpeechAudioDoneEvent(_model.BaseModel, frozen=True, kw_only=True, tag_field="type", tag="speech.audio.done"):
-    """Emitted when the speech synthesis is complete and all audio has been streamed."""
-    usage: SpeechAudioDoneEventUsage = msgspec.UNSET
-    """Token usage statistics for the request."""
-
-    @property
-    def type(self) -> Literal["speech.audio.done"]:
-        """The ``type`` tag of this value (a msgspec union tag, not a stored field)."""
-        return self.__struct_config__.tag  # type: ignore[return-value]
-
-
-class SpeechAudioDoneEventUsage(_model.BaseModel, frozen=True, kw_only=True):
-    """Token usage statistics for the request."""
-    input_tokens: int = msgspec.UNSET
-    """Number of input tokens in the prompt."""
-    output_tokens: int = msgspec.UNSET
-    """Number of output tokens generated."""
-    total_tokens: int = msgspec.UNSET
-    """Total number of tokens used (input + output)."""
 
 
 class TruncationObject(_model.BaseModel, frozen=True, kw_only=True):
@@ -1552,9 +1516,6 @@ BetaProgramOutputItemStatus = Literal["completed", "incomplete"]
 
 Content = _responses.InputContent | _responses.OutputContent
 """Multi-modal input and output contents."""
-
-
-CreateSpeechResponseStreamEvent = SpeechAudioDeltaEvent | SpeechAudioDoneEvent | _model.UnknownVariant
 
 
 DetailEnum = Literal["low", "high", "auto", "original"]

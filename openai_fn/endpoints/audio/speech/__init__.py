@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 import builtins
 import importlib
-from typing import Any, Literal, TYPE_CHECKING
+from typing import Any, Literal, TYPE_CHECKING, overload
 
 import msgspec
 
-from openai_fn.core.decoders import BinaryDecoder
+from openai_fn.core.decoders import BinaryDecoder, StreamDecoder
 from openai_fn.core.request import Request, json_body
 from openai_fn.core import validation as _rt
 from openai_fn.types import audio as _t_audio
@@ -20,6 +20,7 @@ from openai_fn.types import audio as _t_audio
 if TYPE_CHECKING:
     from openai_fn.core.binary import BinaryContent
     from openai_fn.core.policies import TimeoutLike
+    from openai_fn.core.stream_types import Stream
     from openai_fn.types.params import shared_audio_chat_realtime as _p_shared_audio_chat_realtime
 
 UNSET = msgspec.UNSET
@@ -38,6 +39,60 @@ def __dir__() -> list[str]:
 
 
 _create_decoder = BinaryDecoder()
+_create_stream_decoder = StreamDecoder(_t_audio.CreateSpeechResponseStreamEvent, "typed")
+
+
+@overload
+def create(
+    *,
+    model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"],
+    input: str,
+    voice: _p_shared_audio_chat_realtime.VoiceIdsOrCustomVoiceParam,
+    instructions: str | msgspec.UnsetType = UNSET,
+    response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | msgspec.UnsetType = UNSET,
+    speed: float | msgspec.UnsetType = UNSET,
+    stream_format: Literal["audio"] | msgspec.UnsetType = UNSET,
+    extra_headers: Mapping[str, str | None] | None = None,
+    extra_query: Mapping[str, object] | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    timeout: TimeoutLike | msgspec.UnsetType = UNSET,
+) -> Request[BinaryContent]: ...
+
+
+@overload
+def create(
+    *,
+    model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"],
+    input: str,
+    voice: _p_shared_audio_chat_realtime.VoiceIdsOrCustomVoiceParam,
+    instructions: str | msgspec.UnsetType = UNSET,
+    response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | msgspec.UnsetType = UNSET,
+    speed: float | msgspec.UnsetType = UNSET,
+    stream_format: Literal["sse"],
+    extra_headers: Mapping[str, str | None] | None = None,
+    extra_query: Mapping[str, object] | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    timeout: TimeoutLike | msgspec.UnsetType = UNSET,
+) -> Request[Stream[_t_audio.CreateSpeechResponseStreamEvent]]: ...
+
+
+@overload
+def create(
+    *,
+    model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"],
+    input: str,
+    voice: _p_shared_audio_chat_realtime.VoiceIdsOrCustomVoiceParam,
+    instructions: str | msgspec.UnsetType = UNSET,
+    response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | msgspec.UnsetType = UNSET,
+    speed: float | msgspec.UnsetType = UNSET,
+    stream_format: Literal["sse", "audio"] | msgspec.UnsetType,
+    extra_headers: Mapping[str, str | None] | None = None,
+    extra_query: Mapping[str, object] | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    timeout: TimeoutLike | msgspec.UnsetType = UNSET,
+) -> Request[BinaryContent] | Request[Stream[_t_audio.CreateSpeechResponseStreamEvent]]: ...
+
+
 def create(
     *,
     model: str | Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"],
@@ -51,7 +106,7 @@ def create(
     extra_query: Mapping[str, object] | None = None,
     extra_body: Mapping[str, object] | None = None,
     timeout: TimeoutLike | msgspec.UnsetType = UNSET,
-) -> Request[BinaryContent]:
+) -> Request[BinaryContent] | Request[Stream[_t_audio.CreateSpeechResponseStreamEvent]]:
     """Generates audio from the input text.
 
     Returns the audio file content, or a stream of audio events.
@@ -77,7 +132,7 @@ def create(
         method="POST",
         path="/audio/speech",
         body=json_body(_body),
-        decoder=_create_decoder,
+        decoder=_create_stream_decoder if stream_format == "sse" else _create_decoder,
         operation_id="createSpeech",
     )
     if extra_headers is None and extra_query is None and extra_body is None and timeout is UNSET:
