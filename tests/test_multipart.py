@@ -20,6 +20,7 @@ from openai_fn.core.multipart import (
     multipart_body,
     multipart_segments,
 )
+from openai_fn.core.query import encode_query
 from openai_fn.core.request import FileField, MultipartBody, make_request
 from openai_fn.executors.bodies import AsyncStreamedBody, StreamedBody, async_multipart, sync_multipart
 from tests.multipart_parse import Part, parse_multipart
@@ -57,6 +58,19 @@ def test_fields_flatten_like_the_official_sdk() -> None:
         ("stream", "false"),
         ("temperature", "0.5"),
     )
+
+
+class _Window(msgspec.Struct, omit_defaults=True):
+    gt: int | None = None
+    lt: int | None = None
+
+
+def test_form_fields_and_query_strings_flatten_alike() -> None:
+    """One flattening for both: Structs as ``name[key]``, sets as sorted ``name[]``."""
+    data: dict[str, object] = {"window": _Window(gt=1), "tags": {"b", "a"}, "ids": ("x",)}
+    expected = (("window[gt]", "1"), ("tags[]", "a"), ("tags[]", "b"), ("ids[]", "x"))
+    assert flatten_fields(data) == expected
+    assert encode_query(data) == expected
 
 
 def test_file_inputs_in_every_accepted_form(tmp_path: Path) -> None:

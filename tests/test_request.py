@@ -135,3 +135,16 @@ def test_import_and_build_never_import_httpx() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_array_parameters_named_with_brackets_get_no_second_pair() -> None:
+    from openai_fn import admin
+    from openai_fn.core.query import encode_query
+
+    assert encode_query({"project_ids[]": ["a", "b"], "tags": ("x",)}) == (
+        ("project_ids[]", "a"),
+        ("project_ids[]", "b"),
+        ("tags[]", "x"),
+    )
+    request = admin.organization.audit_logs.list(project_ids=["proj_1"])
+    assert request.query == (("project_ids[]", "proj_1"),)

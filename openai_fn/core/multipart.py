@@ -13,12 +13,12 @@ from __future__ import annotations
 import mimetypes
 import os
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, cast
 
 import msgspec
 
-from .query import scalar_text
+from .query import encode_query
 from .request import FileField, MultipartBody
 
 __all__ = [
@@ -52,26 +52,11 @@ Segment = bytes | FileField
 
 
 def flatten_fields(data: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
-    """Form fields from nested data: objects as ``name[key]``, arrays as ``name[]``; ``None``/UNSET left out."""
-    out: list[tuple[str, str]] = []
-    for name, value in data.items():
-        _flatten(name, value, out)
-    return tuple(out)
+    """Form fields from nested data: objects as ``name[key]``, arrays as ``name[]``; ``None``/UNSET left out.
 
-
-def _flatten(name: str, value: object, out: list[tuple[str, str]]) -> None:
-    if value is None or value is msgspec.UNSET:
-        return
-    if isinstance(value, msgspec.Struct):
-        value = msgspec.to_builtins(value)
-    if isinstance(value, Mapping):
-        for key, item in cast("Mapping[str, object]", value).items():
-            _flatten(f"{name}[{key}]", item, out)
-    elif isinstance(value, list | tuple):
-        for item in cast("Iterable[object]", value):
-            _flatten(f"{name}[]", item, out)
-    else:
-        out.append((name, scalar_text(value)))
+    The same rules as query strings (:func:`~openai_fn.core.query.encode_query`), as in the SDK.
+    """
+    return encode_query(data)
 
 
 def file_field(name: str, value: object) -> FileField:

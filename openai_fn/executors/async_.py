@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, overload
 
 import anyio
 import httpx
@@ -171,7 +171,7 @@ class AsyncOpenAI(ExecutorSettings[httpx.AsyncClient]):
         if self._owns_client:
             await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncOpenAI:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

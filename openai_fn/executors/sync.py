@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Generator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, overload
 
 import httpx
 from returns.result import Result, Success
@@ -160,7 +160,7 @@ class OpenAI(ExecutorSettings[httpx.Client]):
         if self._owns_client:
             self._http.close()
 
-    def __enter__(self) -> OpenAI:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

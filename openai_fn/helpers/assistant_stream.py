@@ -22,12 +22,12 @@ Hook arguments are the event's own (typed) ``data`` for whole objects (``on_mess
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-from types import TracebackType
 from typing import Any, Self, cast
 
 from ..core.errors import APIConnectionError, APITimeoutError
 from ..core.model import UnknownEventVariant, UnknownVariant
 from ._deltas import accumulate_delta, as_dict, as_list, deep_copy, plain
+from ._folding import AsyncFoldingStream, FoldingStream
 
 __all__ = ["AssistantEventHandler", "AssistantStreamState", "AsyncAssistantEventHandler", "HookCall", "event_name"]
 
@@ -256,17 +256,15 @@ class _Finals:
         return self._state.current_run
 
 
-class AssistantEventHandler(_Hooks, _Finals):
+class AssistantEventHandler(_Hooks, _Finals, FoldingStream[Any]):
     """Sync handler: ``handler.attach(stream)``, then iterate it or call ``until_done()``."""
 
     def __init__(self) -> None:
         self._state = AssistantStreamState()
-        self._events: Iterable[Any] | None = None
-        self._iterator: Iterator[Any] | None = None
 
     def attach(self, events: Iterable[Any]) -> Self:
         """Read ``events`` (a run stream) through this handler; returns the handler."""
-        self._events = events
+        self._source = events
         self._iterator = self._run(events)
         return self
 
@@ -285,17 +283,6 @@ class AssistantEventHandler(_Hooks, _Finals):
             raise
         finally:
             self.on_end()
-
-    def __iter__(self) -> Iterator[Any]:
-        if self._iterator is None:
-            raise RuntimeError("attach(stream) first")
-        return self._iterator
-
-    def until_done(self) -> Self:
-        """Read the stream to its end, calling the hooks."""
-        for _ in self:
-            pass
-        return self
 
     @property
     def text_deltas(self) -> Iterator[str]:
@@ -316,28 +303,16 @@ class AssistantEventHandler(_Hooks, _Finals):
     def get_final_run_steps(self) -> list[Any]:
         return self.until_done()._state.final_run_steps
 
-    def close(self) -> None:
-        close: Any = getattr(self._events, "close", None)
-        if close is not None:
-            close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
 
 
-class AsyncAssistantEventHandler(_Hooks, _Finals):
+class AsyncAssistantEventHandler(_Hooks, _Finals, AsyncFoldingStream[Any]):
     """Async handler: hooks may be ``async def`` (awaited) or plain functions."""
 
     def __init__(self) -> None:
         self._state = AssistantStreamState()
-        self._events: AsyncIterable[Any] | None = None
-        self._iterator: AsyncIterator[Any] | None = None
 
     def attach(self, events: AsyncIterable[Any]) -> Self:
-        self._events = events
+        self._source = events
         self._iterator = self._run(events)
         return self
 
@@ -362,16 +337,6 @@ class AsyncAssistantEventHandler(_Hooks, _Finals):
         finally:
             await self._call("on_end")
 
-    def __aiter__(self) -> AsyncIterator[Any]:
-        if self._iterator is None:
-            raise RuntimeError("attach(stream) first")
-        return self._iterator
-
-    async def until_done(self) -> Self:
-        async for _ in self:
-            pass
-        return self
-
     async def get_final_run(self) -> Any:
         return (await self.until_done())._final_run()
 
@@ -380,18 +345,3 @@ class AsyncAssistantEventHandler(_Hooks, _Finals):
 
     async def get_final_run_steps(self) -> list[Any]:
         return (await self.until_done())._state.final_run_steps
-
-    async def close(self) -> None:
-        close: Any = getattr(self._events, "aclose", None)
-        if close is not None:
-            await close()
-
-    aclose = close
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()

@@ -16,14 +16,14 @@ value is decoded into the generated ``ChatCompletion`` type.
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-from types import TracebackType
-from typing import Any, Literal, Self, cast
+from typing import Any, Literal, cast
 
 import msgspec
 
 from ..core.errors import ContentFilterFinishReasonError, LengthFinishReasonError
 from ..core.model import BaseModel
 from ._deltas import accumulate_delta, as_dict, as_list, convert_value, generated_type, plain
+from ._folding import AsyncFoldingStream, FoldingStream
 
 __all__ = [
     "AsyncChatCompletionStream",
@@ -417,7 +417,7 @@ def accumulate_chat_completion(chunks: Iterable[Any], *, response_format: Any = 
 # -- wrappers over live streams ------------------------------------------------------------------
 
 
-class ChatCompletionStream:
+class ChatCompletionStream(FoldingStream[ChatCompletionStreamEvent]):
     """A chat chunk stream seen through the SDK's helper events, with ``get_final_completion()``.
 
     >>> with ChatCompletionStream(client.run(request).unwrap()) as stream:   # doctest: +SKIP
@@ -428,87 +428,38 @@ class ChatCompletionStream:
     """
 
     def __init__(self, chunks: Iterable[Any], *, response_format: Any = None, completion_type: Any = None) -> None:
-        self._chunks = chunks
+        self._source = chunks
         self._state = ChatCompletionStreamState(response_format=response_format, completion_type=completion_type)
         self._iterator = chat_completion_events(chunks, state=self._state)
-
-    def __iter__(self) -> Iterator[ChatCompletionStreamEvent]:
-        return self._iterator
-
-    def __next__(self) -> ChatCompletionStreamEvent:
-        return next(self._iterator)
 
     @property
     def current_completion_snapshot(self) -> ChatCompletionSnapshot:
         return self._state.current_completion_snapshot
-
-    def until_done(self) -> Self:
-        """Read the stream to its end."""
-        for _ in self._iterator:
-            pass
-        return self
 
     def get_final_completion(self) -> Any:
         """Read the stream to its end, then return the accumulated ``ChatCompletion``."""
         return self.until_done()._state.get_final_completion()
 
-    def close(self) -> None:
-        close = getattr(self._chunks, "close", None)
-        if callable(close):
-            close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
-
-
-class AsyncChatCompletionStream:
+class AsyncChatCompletionStream(AsyncFoldingStream[ChatCompletionStreamEvent]):
     """:class:`ChatCompletionStream` over an async chunk stream (``AsyncStream``)."""
 
     def __init__(self, chunks: AsyncIterable[Any], *, response_format: Any = None, completion_type: Any = None) -> None:
-        self._chunks = chunks
+        self._source = chunks
         self._state = ChatCompletionStreamState(response_format=response_format, completion_type=completion_type)
-        self._iterator = self._events()
+        self._iterator = self._events(chunks)
 
-    async def _events(self) -> AsyncIterator[ChatCompletionStreamEvent]:
-        async for chunk in self._chunks:
+    async def _events(self, chunks: AsyncIterable[Any]) -> AsyncIterator[ChatCompletionStreamEvent]:
+        async for chunk in chunks:
             for event in self._state.handle_chunk(chunk):
                 yield event
-
-    def __aiter__(self) -> AsyncIterator[ChatCompletionStreamEvent]:
-        return self._iterator
-
-    async def __anext__(self) -> ChatCompletionStreamEvent:
-        return await anext(self._iterator)
 
     @property
     def current_completion_snapshot(self) -> ChatCompletionSnapshot:
         return self._state.current_completion_snapshot
 
-    async def until_done(self) -> Self:
-        async for _ in self._iterator:
-            pass
-        return self
-
     async def get_final_completion(self) -> Any:
         return (await self.until_done())._state.get_final_completion()
-
-    async def close(self) -> None:
-        close: Any = getattr(self._chunks, "aclose", None)
-        if close is not None:
-            await close()
-
-    aclose = close
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
 
 
 # -- small pieces --------------------------------------------------------------------------------

@@ -11,13 +11,13 @@ final value. :func:`accumulate_response` folds a whole iterable; :class:`Respons
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, cast
 
 from ..core.errors import APIConnectionError
 from ..core.model import UnknownVariant
 from ..core.output_text import output_text
 from ._deltas import as_dict, as_list, convert_value, deep_copy, generated_type, plain
+from ._folding import AsyncFoldingStream, FoldingStream
 
 __all__ = [
     "AsyncResponseStream",
@@ -105,94 +105,46 @@ def accumulate_response(events: Iterable[Any], *, response_type: Any = None) -> 
     return state.get_final_response()
 
 
-class ResponseStream:
+class ResponseStream(FoldingStream[Any]):
     """A Responses event stream that also accumulates the response: ``get_final_response()``."""
 
     def __init__(self, events: Iterable[Any], *, response_type: Any = None) -> None:
-        self._events = events
+        self._source = events
         self._state = ResponseStreamState(response_type=response_type)
-        self._iterator = self._run()
+        self._iterator = self._run(events)
 
-    def _run(self) -> Iterator[Any]:
-        for event in self._events:
+    def _run(self, events: Iterable[Any]) -> Iterator[Any]:
+        for event in events:
             self._state.handle_event(event)
             yield event
-
-    def __iter__(self) -> Iterator[Any]:
-        return self._iterator
-
-    def __next__(self) -> Any:
-        return next(self._iterator)
 
     @property
     def current_snapshot(self) -> dict[str, Any]:
         return self._state.current_snapshot
-
-    def until_done(self) -> Self:
-        for _ in self._iterator:
-            pass
-        return self
 
     def get_final_response(self) -> Any:
         return self.until_done()._state.get_final_response()
 
-    def close(self) -> None:
-        close: Any = getattr(self._events, "close", None)
-        if close is not None:
-            close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
-
-
-class AsyncResponseStream:
+class AsyncResponseStream(AsyncFoldingStream[Any]):
     """:class:`ResponseStream` over an async event stream."""
 
     def __init__(self, events: AsyncIterable[Any], *, response_type: Any = None) -> None:
-        self._events = events
+        self._source = events
         self._state = ResponseStreamState(response_type=response_type)
-        self._iterator = self._run()
+        self._iterator = self._run(events)
 
-    async def _run(self) -> AsyncIterator[Any]:
-        async for event in self._events:
+    async def _run(self, events: AsyncIterable[Any]) -> AsyncIterator[Any]:
+        async for event in events:
             self._state.handle_event(event)
             yield event
-
-    def __aiter__(self) -> AsyncIterator[Any]:
-        return self._iterator
-
-    async def __anext__(self) -> Any:
-        return await anext(self._iterator)
 
     @property
     def current_snapshot(self) -> dict[str, Any]:
         return self._state.current_snapshot
 
-    async def until_done(self) -> Self:
-        async for _ in self._iterator:
-            pass
-        return self
-
     async def get_final_response(self) -> Any:
         return (await self.until_done())._state.get_final_response()
-
-    async def close(self) -> None:
-        close: Any = getattr(self._events, "aclose", None)
-        if close is not None:
-            await close()
-
-    aclose = close
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
 
 
 # -- folding one event into the plain snapshot ----------------------------------------------------

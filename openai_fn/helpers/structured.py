@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 import msgspec
@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 OutputType = type[Any] | Mapping[str, Any]
 """A Struct type (decoded into that type) or a JSON schema dict (decoded into plain JSON)."""
@@ -389,13 +390,15 @@ def parse_chat_completion(
     ))
 
 
-def _parse_chat_program(
-    request: Request[Any], output: OutputType | None, tools: Sequence[Any] | None
-) -> Program[Result[ParsedChatCompletion[Any], OpenAIError]]:
+def _call_and_parse(
+    request: Request[Any], parse: Callable[[Any], Result[P, OpenAIError]]
+) -> Program[Result[P, OpenAIError]]:
+    """Run ``request``, then ``parse`` its answer: the one program behind both ``parse()`` helpers,
+    which ``drive`` runs sync or async as the client is."""
     answer: Result[Any, OpenAIError] = yield Call(request)
     if not isinstance(answer, Success):
         return Failure(answer.failure())
-    return parse_chat_completion(answer.unwrap(), output, tools)
+    return parse(answer.unwrap())
 
 
 @overload
@@ -422,7 +425,9 @@ def parse_chat(
 ) -> Result[ParsedChatCompletion[Any], OpenAIError] | Awaitable[Result[ParsedChatCompletion[Any], OpenAIError]]:
     """``client.chat.completions.parse(...)``: create with a strict schema, decode into ``response_format``."""
     request = chat_parse_request(response_format=response_format, tools=tools, **params)
-    return drive(client, _parse_chat_program(request, response_format, tools))
+    return drive(
+        client, _call_and_parse(request, lambda completion: parse_chat_completion(completion, response_format, tools))
+    )
 
 
 # --- responses ----------------------------------------------------------------------------------------
@@ -504,15 +509,6 @@ def parse_response(
     ))
 
 
-def _parse_responses_program(
-    request: Request[Any], output: OutputType | None, tools: Sequence[Any] | None
-) -> Program[Result[ParsedResponse[Any], OpenAIError]]:
-    answer: Result[Any, OpenAIError] = yield Call(request)
-    if not isinstance(answer, Success):
-        return Failure(answer.failure())
-    return parse_response(answer.unwrap(), output, tools)
-
-
 @overload
 def parse_responses(
     client: OpenAI, *, text_format: type[T], tools: Sequence[Any] | None = None, **params: Any
@@ -537,4 +533,4 @@ def parse_responses(
 ) -> Result[ParsedResponse[Any], OpenAIError] | Awaitable[Result[ParsedResponse[Any], OpenAIError]]:
     """``client.responses.parse(...)``: create with a strict ``text.format``, decode into ``text_format``."""
     request = responses_parse_request(text_format=text_format, tools=tools, **params)
-    return drive(client, _parse_responses_program(request, text_format, tools))
+    return drive(client, _call_and_parse(request, lambda response: parse_response(response, text_format, tools)))

@@ -21,6 +21,8 @@ from ..core.request import Request
 from .effects import Call, Gather, Program, drive
 from .polling import (
     CallOptions,
+    _endpoints,
+    _ident,
     field_of,
     following,
     poll_program,
@@ -87,13 +89,6 @@ def file_batch_done(batch: Any) -> bool:
     return field_of(counts, "in_progress") == 0
 
 
-def _id(value: object) -> str:
-    ident = field_of(value, "id")
-    if not isinstance(ident, str):
-        raise TypeError(f"expected an object with an id, got {type(value).__name__}")
-    return ident
-
-
 # --- programs (pure: they describe the work) ------------------------------------------------------
 
 
@@ -122,7 +117,7 @@ def bulk_upload_program(
     not_started = sum(1 for result in results if result is None)
     if not done:
         return Failure(failures[0])
-    return Failure(UploadIncompleteError(failures[0], [_id(file) for file in done], not_started))
+    return Failure(UploadIncompleteError(failures[0], [_ident(file) for file in done], not_started))
 
 
 def upload_and_attach_program(
@@ -139,7 +134,7 @@ def upload_and_attach_program(
     uploaded: Result[list[Any], OpenAIError] = yield from bulk_upload_program(uploads, max_concurrency=max_concurrency)
     if not isinstance(uploaded, Success):
         return Failure(uploaded.failure())
-    file_ids = [_id(file) for file in uploaded.unwrap()]
+    file_ids = [_ident(file) for file in uploaded.unwrap()]
     attached: Result[T, OpenAIError] = yield Call(attach(file_ids))
     if not isinstance(attached, Success):
         error = attached.failure()
@@ -148,12 +143,6 @@ def upload_and_attach_program(
 
 
 # --- the named helpers (wired to the generated builders) ------------------------------------------
-
-
-def _endpoints() -> Any:
-    from .. import endpoints
-
-    return endpoints
 
 
 def _file_upload(file: Any, purpose: str, options: CallOptions | None = None) -> Request[Any]:
@@ -202,7 +191,7 @@ def wait_for_processing(
 
 
 def _vector_store_file(vector_store_id: str) -> Callable[[Any], Request[Any]]:
-    return lambda made: _endpoints().vector_stores.files.retrieve(vector_store_id=vector_store_id, file_id=_id(made))
+    return lambda made: _endpoints().vector_stores.files.retrieve(vector_store_id=vector_store_id, file_id=_ident(made))
 
 
 @overload
@@ -289,7 +278,7 @@ def _file_batch_create(vector_store_id: str, params: Mapping[str, Any]) -> Reque
 
 def _file_batch(vector_store_id: str) -> Callable[[Any], Request[Any]]:
     return lambda made: _endpoints().vector_stores.file_batches.retrieve(
-        vector_store_id=vector_store_id, batch_id=_id(made)
+        vector_store_id=vector_store_id, batch_id=_ident(made)
     )
 
 
