@@ -77,6 +77,8 @@ class FacadeWriter:
         body: list[str] = []
         paths = sorted(p for p in self.tree if p)
         for is_async in (False, True):
+            for mode in ("raw", "open"):  # ``client.with_raw_response.chat…``: the root in the two other modes
+                body.extend(self.namespace_class((), mode, is_async))
             for path in paths:
                 for mode in MODES:
                     body.extend(self.namespace_class(path, mode, is_async))
@@ -144,7 +146,10 @@ class FacadeWriter:
         label = {"run": "", "raw": " (with_raw_response)", "open": " (with_streaming_response)"}[mode]
         kind = "AsyncOpenAI" if is_async else "OpenAI"
         out = ["", "", f"    class {name}:"]
-        out.append(f'        """``{kind}().{dotted}``{label}."""')
+        if path:
+            out.append(f'        """``{kind}().{dotted}``{label}."""')
+        else:
+            out.append(f'        """``{kind}().{label.strip(" ()")}``: every namespace, answering in that mode."""')
         out.append("")
         for child in sorted(ns.children):
             out.append(f"        {child}: {class_name((*path, child), mode, is_async)}")

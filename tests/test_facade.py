@@ -140,3 +140,15 @@ def test_stream_helpers_take_the_per_call_options(loopback: LoopbackServer) -> N
     for received in loopback.received:
         assert received.headers.get("x-trace") == "t1" and received.query == {"dbg": ["1"]}
         assert received.json()["store"] is True and received.json()["stream"] is True
+
+
+def test_client_level_raw_and_streaming_modes(loopback: LoopbackServer) -> None:
+    listing: dict[str, Any] = {"object": "list", "data": [], "has_more": False}
+    loopback.enqueue(json_reply(listing, headers=[("x-request-id", "req_root")]), json_reply(listing))
+    with oa.OpenAI(api_key="sk-x", base_url=loopback.base_url) as client:
+        raw = client.with_raw_response.files.list(limit=1).unwrap()
+        assert (raw.status_code, raw.request_id, raw.parse().data) == (200, "req_root", [])
+        with client.with_streaming_response.files.list() as opened:
+            assert opened.unwrap().json()["object"] == "list"
+        with pytest.raises(AttributeError):
+            getattr(client.with_raw_response, "webhooks")  # noqa: B009 - typed as absent, checked at run time too

@@ -98,6 +98,7 @@ def sync_usage(client: OpenAI, flag: bool) -> None:
     raw = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=MESSAGES)
     assert_type(raw, Result[APIResponse[ChatCompletion], OpenAIError])
     assert_type(client.files.with_raw_response.list(), Result[APIResponse[Page[FileObject]], OpenAIError])
+    assert_type(client.with_raw_response.files.list(), Result[APIResponse[Page[FileObject]], OpenAIError])
 
     opened = client.chat.completions.with_streaming_response.create(model="gpt-4o-mini", messages=MESSAGES)
     assert_type(opened, AbstractContextManager[Result[StreamedResponse[ChatCompletion], OpenAIError]])
@@ -136,6 +137,7 @@ async def async_usage(client: AsyncOpenAI, flag: bool) -> None:
     assert_type(await client.files.list(), Result[Page[FileObject], OpenAIError])
     raw = await client.models.with_raw_response.retrieve(model="gpt-4o")
     assert_type(raw, Result[APIResponse[Model], OpenAIError])
+    assert_type(await client.with_raw_response.models.retrieve(model="gpt-4o"), Result[APIResponse[Model], OpenAIError])
 
     opened = client.files.with_streaming_response.retrieve(file_id="file_1")
     assert_type(opened, AbstractAsyncContextManager[Result[AsyncStreamedResponse[FileObject], OpenAIError]])

@@ -78,6 +78,8 @@ class AsyncOpenAI(ExecutorSettings[httpx.AsyncClient]):
         vector_stores: _typed.AsyncVectorStores
         videos: _typed.AsyncVideos
         webhooks: Webhooks
+        with_raw_response: _typed.AsyncWithRawResponse
+        with_streaming_response: _typed.AsyncWithStreamingResponse
 
     def __init__(
         self,

@@ -72,11 +72,18 @@ class ExecutorSettings(Generic[HttpT]):
     copy = with_options
 
     def __getattr__(self, name: str) -> Any:
-        """``client.chat``, ``client.files``, …: the builders of that namespace, bound to this executor."""
+        """``client.chat``, ``client.files``, …: the builders of that namespace, bound to this executor.
+
+        ``client.with_raw_response`` / ``client.with_streaming_response`` give every namespace in that mode.
+        """
         if name.startswith("_"):
             raise AttributeError(name)
-        from ..facade.namespaces import namespace_for
+        from ..facade.namespaces import ModeRoot, namespace_for
 
+        if name in ("with_raw_response", "with_streaming_response"):
+            root = ModeRoot(self, "raw" if name == "with_raw_response" else "open", is_async=self.is_async)
+            self.__dict__[name] = root
+            return root
         namespace = namespace_for(self, name, is_async=self.is_async)
         self.__dict__[name] = namespace
         return namespace

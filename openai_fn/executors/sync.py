@@ -70,6 +70,8 @@ class OpenAI(ExecutorSettings[httpx.Client]):
         vector_stores: _typed.VectorStores
         videos: _typed.Videos
         webhooks: Webhooks
+        with_raw_response: _typed.WithRawResponse
+        with_streaming_response: _typed.WithStreamingResponse
 
     def __init__(
         self,

@@ -195,6 +195,60 @@ if TYPE_CHECKING:
     UNSET = msgspec.UNSET
 
 
+    class WithRawResponse:
+        """``OpenAI().with_raw_response``: every namespace, answering in that mode."""
+
+        admin: AdminWithRawResponse
+        audio: AudioWithRawResponse
+        batches: BatchesWithRawResponse
+        beta: BetaWithRawResponse
+        chat: ChatWithRawResponse
+        completions: CompletionsWithRawResponse
+        containers: ContainersWithRawResponse
+        content_provenance_checks: ContentProvenanceChecksWithRawResponse
+        conversations: ConversationsWithRawResponse
+        embeddings: EmbeddingsWithRawResponse
+        evals: EvalsWithRawResponse
+        files: FilesWithRawResponse
+        fine_tuning: FineTuningWithRawResponse
+        images: ImagesWithRawResponse
+        models: ModelsWithRawResponse
+        moderations: ModerationsWithRawResponse
+        realtime: RealtimeWithRawResponse
+        responses: ResponsesWithRawResponse
+        skills: SkillsWithRawResponse
+        uploads: UploadsWithRawResponse
+        vector_stores: VectorStoresWithRawResponse
+        videos: VideosWithRawResponse
+
+
+    class WithStreamingResponse:
+        """``OpenAI().with_streaming_response``: every namespace, answering in that mode."""
+
+        admin: AdminWithStreamingResponse
+        audio: AudioWithStreamingResponse
+        batches: BatchesWithStreamingResponse
+        beta: BetaWithStreamingResponse
+        chat: ChatWithStreamingResponse
+        completions: CompletionsWithStreamingResponse
+        containers: ContainersWithStreamingResponse
+        content_provenance_checks: ContentProvenanceChecksWithStreamingResponse
+        conversations: ConversationsWithStreamingResponse
+        embeddings: EmbeddingsWithStreamingResponse
+        evals: EvalsWithStreamingResponse
+        files: FilesWithStreamingResponse
+        fine_tuning: FineTuningWithStreamingResponse
+        images: ImagesWithStreamingResponse
+        models: ModelsWithStreamingResponse
+        moderations: ModerationsWithStreamingResponse
+        realtime: RealtimeWithStreamingResponse
+        responses: ResponsesWithStreamingResponse
+        skills: SkillsWithStreamingResponse
+        uploads: UploadsWithStreamingResponse
+        vector_stores: VectorStoresWithStreamingResponse
+        videos: VideosWithStreamingResponse
+
+
     class Admin:
         """``OpenAI().admin``."""
 
@@ -4035,6 +4089,60 @@ if TYPE_CHECKING:
         list = sync_open_op(_e_videos.list)
         remix = sync_open_op(_e_videos.remix)
         retrieve = sync_open_op(_e_videos.retrieve)
+
+
+    class AsyncWithRawResponse:
+        """``AsyncOpenAI().with_raw_response``: every namespace, answering in that mode."""
+
+        admin: AsyncAdminWithRawResponse
+        audio: AsyncAudioWithRawResponse
+        batches: AsyncBatchesWithRawResponse
+        beta: AsyncBetaWithRawResponse
+        chat: AsyncChatWithRawResponse
+        completions: AsyncCompletionsWithRawResponse
+        containers: AsyncContainersWithRawResponse
+        content_provenance_checks: AsyncContentProvenanceChecksWithRawResponse
+        conversations: AsyncConversationsWithRawResponse
+        embeddings: AsyncEmbeddingsWithRawResponse
+        evals: AsyncEvalsWithRawResponse
+        files: AsyncFilesWithRawResponse
+        fine_tuning: AsyncFineTuningWithRawResponse
+        images: AsyncImagesWithRawResponse
+        models: AsyncModelsWithRawResponse
+        moderations: AsyncModerationsWithRawResponse
+        realtime: AsyncRealtimeWithRawResponse
+        responses: AsyncResponsesWithRawResponse
+        skills: AsyncSkillsWithRawResponse
+        uploads: AsyncUploadsWithRawResponse
+        vector_stores: AsyncVectorStoresWithRawResponse
+        videos: AsyncVideosWithRawResponse
+
+
+    class AsyncWithStreamingResponse:
+        """``AsyncOpenAI().with_streaming_response``: every namespace, answering in that mode."""
+
+        admin: AsyncAdminWithStreamingResponse
+        audio: AsyncAudioWithStreamingResponse
+        batches: AsyncBatchesWithStreamingResponse
+        beta: AsyncBetaWithStreamingResponse
+        chat: AsyncChatWithStreamingResponse
+        completions: AsyncCompletionsWithStreamingResponse
+        containers: AsyncContainersWithStreamingResponse
+        content_provenance_checks: AsyncContentProvenanceChecksWithStreamingResponse
+        conversations: AsyncConversationsWithStreamingResponse
+        embeddings: AsyncEmbeddingsWithStreamingResponse
+        evals: AsyncEvalsWithStreamingResponse
+        files: AsyncFilesWithStreamingResponse
+        fine_tuning: AsyncFineTuningWithStreamingResponse
+        images: AsyncImagesWithStreamingResponse
+        models: AsyncModelsWithStreamingResponse
+        moderations: AsyncModerationsWithStreamingResponse
+        realtime: AsyncRealtimeWithStreamingResponse
+        responses: AsyncResponsesWithStreamingResponse
+        skills: AsyncSkillsWithStreamingResponse
+        uploads: AsyncUploadsWithStreamingResponse
+        vector_stores: AsyncVectorStoresWithStreamingResponse
+        videos: AsyncVideosWithStreamingResponse
 
 
     class AsyncAdmin:

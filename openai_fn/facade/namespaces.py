@@ -16,7 +16,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any, Literal
 
-__all__ = ["HELPERS", "Namespace", "namespace_for"]
+__all__ = ["HELPERS", "ModeRoot", "Namespace", "namespace_for"]
 
 Mode = Literal["run", "raw", "open"]
 
@@ -76,6 +76,28 @@ class Namespace:
 
     def __repr__(self) -> str:
         return f"<Namespace {self._path} ({self._mode}) of {self._executor!r}>"
+
+
+class ModeRoot:
+    """``client.with_raw_response`` (or ``with_streaming_response``): every namespace, in that mode."""
+
+    __slots__ = ("_executor", "_is_async", "_mode")
+
+    def __init__(self, executor: Any, mode: Mode, *, is_async: bool) -> None:
+        self._executor = executor
+        self._mode: Mode = mode
+        self._is_async = is_async
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        namespace = namespace_for(self._executor, name, is_async=self._is_async)
+        if not isinstance(namespace, Namespace):
+            raise AttributeError(f"{name!r} has no {self._mode} mode")
+        return namespace.with_raw_response if self._mode == "raw" else namespace.with_streaming_response
+
+    def __repr__(self) -> str:
+        return f"<{self._mode} namespaces of {self._executor!r}>"
 
 
 def _bind(executor: Any, builder: Callable[..., Any], mode: Mode, is_async: bool) -> Callable[..., Any]:
