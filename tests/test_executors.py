@@ -362,3 +362,15 @@ def test_with_options_can_swap_the_http_client(loopback: LoopbackServer) -> None
         assert type(mocked) is oa.OpenAI and mocked.http_client is not client.http_client
     assert seen == [f"{loopback.base_url}/things"]
     assert loopback.received == []
+
+
+def test_cookies_set_by_a_server_are_still_kept(loopback: LoopbackServer) -> None:
+    from openai_fn.executors.base import SetCookieOnlyJar
+
+    loopback.enqueue(json_reply({"id": "t1"}, headers=[("set-cookie", "session=abc; Path=/")]), THING)
+    with oa.OpenAI(api_key=KEY, base_url=loopback.base_url) as client:
+        assert isinstance(client.http_client.cookies, SetCookieOnlyJar)
+        client.run(REQUEST).unwrap()
+        assert client.http_client.cookies.get("session") == "abc"
+        ok_thing(client.run(REQUEST))
+    assert loopback.received[1].headers["cookie"] == "session=abc"

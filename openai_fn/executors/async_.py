@@ -26,6 +26,7 @@ from .base import (
     build_config,
     httpx_request,
     map_exception,
+    with_cheap_cookies,
 )
 from .response import APIResponse, AsyncStreamedResponse
 from .shared import ExecutorSettings
@@ -113,11 +114,13 @@ class AsyncOpenAI(ExecutorSettings[httpx.AsyncClient]):
         if http_client is not None and transport is not None:
             raise ValueError("http_client and transport: pass one or the other, not both")
         self._owns_client = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport or ShardedAsyncTransport(DEFAULT_LIMITS),
-            limits=DEFAULT_LIMITS,
-            follow_redirects=True,
-            timeout=None,
+        self._http = http_client or with_cheap_cookies(
+            httpx.AsyncClient(
+                transport=transport or ShardedAsyncTransport(DEFAULT_LIMITS),
+                limits=DEFAULT_LIMITS,
+                follow_redirects=True,
+                timeout=None,
+            )
         )
 
     # -- running --------------------------------------------------------------------------------
@@ -214,7 +217,7 @@ class AsyncOpenAI(ExecutorSettings[httpx.AsyncClient]):
             content, content_type = await async_multipart(body)
         elif content is None and body is not None:
             content = getattr(body, "content", None)
-        http_request = httpx_request(wire, content, content_type)
+        http_request = httpx_request(wire, content, content_type, self._http.cookies)
         try:
             response = await self._http.send(http_request, stream=True)
         except NETWORK_ERRORS as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import msgspec
@@ -107,25 +107,57 @@ def override_config(
     return msgspec.structs.replace(config, **changes) if changes else config
 
 
+class SetCookieOnlyJar(httpx.Cookies):
+    """Cookies that read an answer only when it sets one.
+
+    httpx offers every answer to its cookie jar, which builds a urllib copy of the request with
+    all its headers first: about 55 µs a call with the SDK's thirteen headers, a fifth of a small
+    call's client-side cost. The API sets no cookies, so answers without ``Set-Cookie`` are
+    skipped; answers with one are handled exactly as before.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers:
+            super().extract_cookies(response)
+
+
+HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
+
+
+def with_cheap_cookies(client: HttpClientT) -> HttpClientT:
+    """Give a client this package made a :class:`SetCookieOnlyJar` (a user's own client is left alone)."""
+    if isinstance(getattr(client, "_cookies", None), httpx.Cookies):
+        client._cookies = SetCookieOnlyJar(client.cookies)  # pyright: ignore[reportAttributeAccessIssue]
+    return client
+
+
 def httpx_timeout(timeout: Timeout) -> dict[str, float | None]:
     return {"connect": timeout.connect, "read": timeout.read, "write": timeout.write, "pool": timeout.pool}
 
 
-def httpx_request(wire: WireRequest, content: Any, content_type: str | None = None) -> httpx.Request:
-    """The wire request as an ``httpx.Request``, built directly (no client-side merging: it is all resolved)."""
+def httpx_request(
+    wire: WireRequest, content: Any, content_type: str | None = None, cookies: httpx.Cookies | None = None
+) -> httpx.Request:
+    """The wire request as an ``httpx.Request``, built directly (no client-side merging: it is all resolved).
+
+    The client's cookies, if it holds any, are added as ``client.build_request`` would.
+    """
     headers = wire.headers
     if content_type is not None:
         headers = [*headers, ("content-type", content_type)]
     length = getattr(content, "content_length", None)
     if isinstance(length, int):  # a streamed body of known size goes without chunked encoding
         headers = [*headers, ("content-length", str(length))]
-    return httpx.Request(
+    request = httpx.Request(
         wire.method,
         parsed_url(wire.url),
         headers=headers,
         content=content,
         extensions={"timeout": httpx_timeout(wire.timeout)},
     )
+    if cookies:
+        cookies.set_cookie_header(request)
+    return request
 
 
 _URLS: dict[str, httpx.URL] = {}

@@ -18,7 +18,14 @@ from ..core.errors import OpenAIError
 from ..core.policies import RetryPolicy, TimeoutLike
 from ..core.request import UNSET, MultipartBody, Request, UnsetType
 from ..core.stream_types import Stream
-from .base import DEFAULT_LIMITS, NETWORK_ERRORS, build_config, httpx_request, map_exception
+from .base import (
+    DEFAULT_LIMITS,
+    NETWORK_ERRORS,
+    build_config,
+    httpx_request,
+    map_exception,
+    with_cheap_cookies,
+)
 from .response import APIResponse, StreamedResponse
 from .shared import ExecutorSettings
 
@@ -105,8 +112,8 @@ class OpenAI(ExecutorSettings[httpx.Client]):
         if http_client is not None and transport is not None:
             raise ValueError("http_client and transport: pass one or the other, not both")
         self._owns_client = http_client is None
-        self._http = http_client or httpx.Client(
-            transport=transport, limits=DEFAULT_LIMITS, follow_redirects=True, timeout=None
+        self._http = http_client or with_cheap_cookies(
+            httpx.Client(transport=transport, limits=DEFAULT_LIMITS, follow_redirects=True, timeout=None)
         )
 
     # -- running --------------------------------------------------------------------------------
@@ -203,7 +210,7 @@ class OpenAI(ExecutorSettings[httpx.Client]):
             content, content_type = sync_multipart(body)
         elif content is None and body is not None:
             content = getattr(body, "content", None)
-        http_request = httpx_request(wire, content, content_type)
+        http_request = httpx_request(wire, content, content_type, self._http.cookies)
         try:
             response = self._http.send(http_request, stream=True)
         except NETWORK_ERRORS as exc:
