@@ -9,7 +9,7 @@ do no encoding work. Secrets never live here: the API key belongs to the executo
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import IO, Any, Generic, TypeVar, cast
 from urllib.parse import quote
 
@@ -391,6 +391,3 @@ def make_request(
         request = request.with_options(extra_headers=headers, timeout=timeout, max_retries=max_retries)
     return request
 
-
-# Re-exported for type annotations of async raw bodies.
-AsyncBytes = AsyncIterable[bytes]
