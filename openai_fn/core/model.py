@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -13,6 +13,7 @@ __all__ = [
     "UnknownObjectVariant",
     "UnknownRoleVariant",
     "UnknownVariant",
+    "tag_of",
 ]
 
 
@@ -76,3 +77,18 @@ CATCH_ALL_BY_TAG_FIELD: dict[str, type[BaseModel]] = {
     "event": UnknownEventVariant,
 }
 """The catch-all member of tagged unions, by tag field (the lenient decoder rewrites unknown members into it)."""
+
+
+def tag_of(value: object, tag_field: str) -> str | None:
+    """The tag of a union member, however it was decoded: a tagged Struct (the tag is class config,
+    not a field), a catch-all variant (its ``original_type``), a plain dict, or an object with the field."""
+    if isinstance(value, UnknownVariant | UnknownRoleVariant | UnknownObjectVariant | UnknownEventVariant):
+        return value.original_type
+    if isinstance(value, dict):
+        found: object = cast("dict[str, object]", value).get(tag_field)
+        return found if isinstance(found, str) else None
+    config = getattr(type(value), "__struct_config__", None)
+    if config is not None and config.tag_field == tag_field and isinstance(config.tag, str):
+        return config.tag
+    found = getattr(value, tag_field, None)
+    return found if isinstance(found, str) else None

@@ -25,7 +25,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any, Self, cast
 
 from ..core.errors import APIConnectionError, APITimeoutError
-from ..core.model import UnknownEventVariant, UnknownVariant
+from ..core.model import UnknownEventVariant, UnknownVariant, tag_of
 from ._deltas import accumulate_delta, as_dict, as_list, deep_copy, plain
 from ._folding import AsyncFoldingStream, FoldingStream
 
@@ -52,17 +52,7 @@ _STEP_ENDS = frozenset(
 
 def event_name(event: Any) -> str | None:
     """The SSE event name of an assistants event (typed, generic, or ``{"event", "data"}`` dict)."""
-    if isinstance(event, UnknownEventVariant | UnknownVariant):
-        return event.original_type
-    if isinstance(event, dict):
-        name = cast("dict[str, Any]", event).get("event")
-        return name if isinstance(name, str) else None
-    cls: type[Any] = type(cast("object", event))
-    config = getattr(cls, "__struct_config__", None)
-    if config is not None and config.tag_field == "event" and isinstance(config.tag, str):
-        return config.tag
-    name = getattr(event, "event", None)
-    return name if isinstance(name, str) else None
+    return tag_of(event, "event")
 
 
 def _event_data(event: Any) -> Any:

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any, cast
 
 from ..core.errors import APIConnectionError
-from ..core.model import UnknownVariant
+from ..core.model import UnknownVariant, tag_of
 from ..core.output_text import output_text
 from ._deltas import as_dict, as_list, convert_value, deep_copy, generated_type, plain
 from ._folding import AsyncFoldingStream, FoldingStream
@@ -34,17 +34,7 @@ _TERMINAL = frozenset({"response.completed", "response.incomplete", "response.fa
 
 def event_type(event: Any) -> str | None:
     """The ``type`` of an event, whether a generated Struct (tagged), a generic event, or a dict."""
-    if isinstance(event, UnknownVariant):
-        return event.original_type
-    if isinstance(event, dict):
-        value = cast("dict[str, Any]", event).get("type")
-        return value if isinstance(value, str) else None
-    cls: type[Any] = type(cast("object", event))
-    config = getattr(cls, "__struct_config__", None)
-    if config is not None and config.tag_field == "type" and isinstance(config.tag, str):
-        return config.tag
-    value = getattr(event, "type", None)
-    return value if isinstance(value, str) else None
+    return tag_of(event, "type")
 
 
 class ResponseStreamState:
